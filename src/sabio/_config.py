@@ -1,0 +1,183 @@
+"""Settings: the only module that reads environment variables and the config file.
+
+Resolution order for every setting: explicit argument > environment variable >
+``<home>/config.toml`` (or the file named by ``SABIO_CONFIG``) > default.
+
+=====================  ==========================  ======================================
+setting                environment variable        default
+=====================  ==========================  ======================================
+home                   ``SABIO_HOME``              ``~/.sabio``
+database_url           ``SABIO_DATABASE_URL``      ``sqlite:///<home>/catalog.db``
+store_url              ``SABIO_STORE_URL``         ``file://<home>/store``
+s3_endpoint_url        ``SABIO_S3_ENDPOINT_URL``   none (AWS)
+s3_access_key_id       ``SABIO_S3_ACCESS_KEY_ID``  ``AWS_ACCESS_KEY_ID`` if set
+s3_secret_access_key   ``SABIO_S3_SECRET_ACCESS_KEY``  ``AWS_SECRET_ACCESS_KEY`` if set
+s3_region              ``SABIO_S3_REGION``         ``us-east-1``
+backend                ``SABIO_BACKEND``           ``local``
+cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
+default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
+price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
+=====================  ==========================  ======================================
+
+The config file uses the same names as keys, e.g.::
+
+    database_url = "postgresql+psycopg://sabio@127.0.0.1:5432/sabio"
+    cpu_slots = 4
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sabio.exceptions import ConfigError, did_you_mean
+
+__all__ = ["BACKENDS", "Settings", "environ", "load_settings", "settings_to_env"]
+
+BACKENDS = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of one workspace."""
+
+    home: Path
+    database_url: str
+    store_url: str
+    s3_endpoint_url: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_region: str = "us-east-1"
+    backend: str = "local"
+    cpu_slots: int = 1
+    default_bucket: str = "sabio-default"
+    price_table: str | None = None
+
+    @property
+    def jobs_dir(self) -> Path:
+        """Folder holding one sub-folder per training job."""
+        return self.home / "jobs"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder for caches (requirements installs, downloads)."""
+        return self.home / "cache"
+
+    @property
+    def locks_dir(self) -> Path:
+        """Folder for machine-wide lock files (CPU slots)."""
+        return self.home / "locks"
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Return a copy with some fields replaced."""
+        return replace(self, **overrides)
+
+
+_ENV = {
+    "database_url": "SABIO_DATABASE_URL",
+    "store_url": "SABIO_STORE_URL",
+    "s3_endpoint_url": "SABIO_S3_ENDPOINT_URL",
+    "s3_access_key_id": "SABIO_S3_ACCESS_KEY_ID",
+    "s3_secret_access_key": "SABIO_S3_SECRET_ACCESS_KEY",
+    "s3_region": "SABIO_S3_REGION",
+    "backend": "SABIO_BACKEND",
+    "cpu_slots": "SABIO_CPU_SLOTS",
+    "default_bucket": "SABIO_DEFAULT_BUCKET",
+    "price_table": "SABIO_PRICE_TABLE",
+}
+_FALLBACK_ENV = {
+    "s3_access_key_id": "AWS_ACCESS_KEY_ID",
+    "s3_secret_access_key": "AWS_SECRET_ACCESS_KEY",
+}
+
+
+def environ() -> Mapping[str, str]:
+    """Return the process environment (the one sanctioned read of ``os.environ``)."""
+    return os.environ
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML: {exc}. Fix or remove it.") from exc
+    known = {f.name for f in fields(Settings)} - {"home"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                f"Unknown setting {key!r} in config file {path}.{did_you_mean(key, known)} "
+                f"Known settings: {', '.join(sorted(known))}."
+            )
+    return data
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve the settings from arguments, environment and config file.
+
+    Args:
+        env: environment to read (defaults to ``os.environ``).
+        **overrides: explicit values that win over everything else.
+
+    Raises:
+        ConfigError: a value is malformed (names the variable and how to fix it).
+    """
+    env = environ() if env is None else env
+    home_raw = overrides.pop("home", None) or env.get("SABIO_HOME") or "~/.sabio"
+    home = Path(home_raw).expanduser().resolve()
+    config_path = Path(env.get("SABIO_CONFIG", str(home / "config.toml"))).expanduser()
+    file_values = _read_config_file(config_path)
+
+    values: dict[str, Any] = {}
+    for name, var in _ENV.items():
+        if overrides.get(name) is not None:
+            values[name] = overrides[name]
+        elif env.get(var):
+            values[name] = env[var]
+        elif name in file_values:
+            values[name] = file_values[name]
+        elif name in _FALLBACK_ENV and env.get(_FALLBACK_ENV[name]):
+            values[name] = env[_FALLBACK_ENV[name]]
+
+    values.setdefault("database_url", f"sqlite:///{home / 'catalog.db'}")
+    values.setdefault("store_url", f"file://{home / 'store'}")
+    values.setdefault("cpu_slots", os.cpu_count() or 1)
+    try:
+        values["cpu_slots"] = int(values["cpu_slots"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"cpu_slots must be a whole number, got {values['cpu_slots']!r}. "
+            "Set SABIO_CPU_SLOTS=4 (for example) or fix config.toml."
+        ) from exc
+    if values["cpu_slots"] < 1:
+        raise ConfigError(f"cpu_slots must be at least 1, got {values['cpu_slots']}.")
+    backend = str(values.get("backend", "local"))
+    if backend not in BACKENDS:
+        raise ConfigError(
+            f"Unknown backend {backend!r}.{did_you_mean(backend, BACKENDS)} "
+            f"Expected one of {', '.join(BACKENDS)} (SABIO_BACKEND or 'backend' in config.toml)."
+        )
+    values["backend"] = backend
+    store_url = str(values["store_url"])
+    if not store_url.startswith(("file://", "s3://")):
+        raise ConfigError(
+            f"store_url must start with file:// or s3://, got {store_url!r}. "
+            "Example: SABIO_STORE_URL=file:///data/sabio-store or s3://my-bucket-prefix."
+        )
+    return Settings(home=home, **values)
+
+
+def settings_to_env(settings: Settings) -> dict[str, str]:
+    """Environment variables that make a child process resolve the same settings."""
+    env = {"SABIO_HOME": str(settings.home)}
+    for name, var in _ENV.items():
+        value = getattr(settings, name)
+        if value is not None:
+            env[var] = str(value)
+    return env

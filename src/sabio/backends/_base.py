@@ -1,0 +1,25 @@
+"""The backend protocol: where a supervisor process runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["Backend", "Launched"]
+
+
+class Launched(Protocol):
+    """What a backend returns for a started supervisor."""
+
+    @property
+    def pid(self) -> int | None: ...
+
+
+class Backend(Protocol):
+    """Starts supervisor programs (``python -m <module> <job-dir>``) somewhere."""
+
+    name: str
+
+    def launch(self, module: str, job_dir: Path, env: dict[str, str]) -> int | None:
+        """Start the supervisor detached; return its local pid when it has one."""
+        ...

@@ -1,0 +1,53 @@
+"""Schema migrations, run programmatically on first use of a database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from sabio.exceptions import CatalogError
+
+__all__ = ["HEAD_REVISION", "migrate"]
+
+#: The newest revision in migrations/versions; a test checks it against alembic's head.
+HEAD_REVISION = "0001"
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to :data:`HEAD_REVISION`; a no-op (one query) when it is there.
+
+    Raises:
+        CatalogError: the database cannot be reached or migrated.
+    """
+    try:
+        if _current_revision(engine) == HEAD_REVISION:
+            return
+        # alembic is imported lazily: it is only needed once per database.
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Serialise concurrent first opens; released at commit.
+                conn.execute(text("SELECT pg_advisory_xact_lock(5417001)"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise CatalogError(
+            f"Cannot open or migrate the catalog at {engine.url.render_as_string()}: {exc}. "
+            "Check SABIO_DATABASE_URL and that the database server is running."
+        ) from exc

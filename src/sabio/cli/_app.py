@@ -1,0 +1,33 @@
+"""The root ``sabio`` command and error handling shared by every sub-command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from sabio.cli import _data, _jobs, _train
+from sabio.exceptions import SabioError
+
+__all__ = ["app", "console", "main"]
+
+console = Console()
+app = typer.Typer(
+    name="sabio",
+    help="SageMaker on your own machine: store data, train, tune, deploy — locally.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(_jobs.app, name="jobs")
+app.add_typer(_data.app, name="data")
+app.command("train")(_train.train)
+
+
+def main() -> None:
+    """Run the CLI; sabio errors print as one clear line with exit code 1."""
+    try:
+        app()
+    except SabioError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

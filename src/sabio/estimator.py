@@ -1,0 +1,383 @@
+"""``sabio.estimator.Estimator``: SageMaker's Estimator, running jobs on this machine.
+
+Example:
+    >>> import sabio as sagemaker
+    >>> from sabio.estimator import Estimator
+    >>> est = Estimator(entry_point="train.py", instance_type="local",
+    ...                 hyperparameters={"epochs": 5})  # doctest: +SKIP
+    >>> est.fit({"train": "s3://sabio-default/insurance/train"})  # doctest: +SKIP
+    >>> est.model_data  # doctest: +SKIP
+    's3://sabio-default/train-2026-11-22-10-00-00-000/output/model.tar.gz'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sabio.exceptions import JobFailedError, ValidationError, did_you_mean
+from sabio.inputs import TrainingInput
+from sabio.session import Session
+
+if TYPE_CHECKING:
+    from sabio.analytics import TrainingJobAnalytics
+    from sabio.training import TrainingJobSpec
+
+__all__ = ["Estimator", "EstimatorBase", "Framework", "TrainingJob"]
+
+# SageMaker arguments that only matter in the cloud: accepted and ignored.
+_CLOUD_ONLY = frozenset(
+    {
+        "volume_size", "volume_kms_key", "output_kms_key", "use_spot_instances", "max_wait",
+        "checkpoint_s3_uri", "checkpoint_local_path", "enable_network_isolation", "subnets",
+        "security_group_ids", "model_uri", "model_channel_name", "debugger_hook_config",
+        "tensorboard_output_config", "disable_profiler", "profiler_config", "rules",
+        "enable_sagemaker_metrics", "max_retry_attempts", "keep_alive_period_in_seconds",
+        "container_log_level", "distribution", "input_mode", "code_location",
+        "encrypt_inter_container_traffic", "instance_groups", "training_repository_access_mode",
+        "disable_output_compression", "enable_infra_check", "git_config", "source_code",
+    }
+)
+
+
+def _unique_name(base: str) -> str:
+    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
+    return f"{base}-{stamp}"
+
+
+class TrainingJob:
+    """A started training job (SageMaker's ``estimator.latest_training_job``)."""
+
+    def __init__(self, name: str, session: Session) -> None:
+        self.name = self.job_name = name
+        self.sagemaker_session = session
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeTrainingJob of this job."""
+        return self.sagemaker_session.describe_training_job(self.name)
+
+    def wait(self, logs: bool = True) -> None:
+        """Wait for the job to end, printing its log; raise if it failed."""
+        from sabio.training import follow
+
+        record = follow(self.sagemaker_session.settings, self.name, print if logs else None)
+        if logs and record.billable_seconds is not None and record.status == "Completed":
+            print(f"Training seconds: {int(round(record.billable_seconds))}")
+            print(f"Billable seconds: {int(round(record.billable_seconds))}")
+        if record.status == "Failed":
+            raise JobFailedError(
+                f"Error for Training job {self.name}: Failed. Reason: {record.failure_reason}"
+            )
+        if record.status == "Stopped" and record.failure_reason:
+            raise JobFailedError(
+                f"Training job {self.name} was stopped. Reason: {record.failure_reason}"
+            )
+
+    def stop(self) -> None:
+        """Ask the job to stop."""
+        self.sagemaker_session.stop_training_job(self.name)
+
+
+class EstimatorBase:
+    """Shared behaviour of :class:`Estimator` and the framework estimators."""
+
+    _framework: str | None = None
+    _framework_module: str | None = None
+
+    def __init__(
+        self,
+        role: str | None = None,
+        instance_count: int = 1,
+        instance_type: str = "local",
+        entry_point: str | None = None,
+        source_dir: str | None = None,
+        dependencies: list[str] | None = None,
+        hyperparameters: dict[str, Any] | None = None,
+        metric_definitions: list[dict[str, str]] | None = None,
+        max_run: int = 24 * 60 * 60,
+        output_path: str | None = None,
+        base_job_name: str | None = None,
+        sagemaker_session: Session | None = None,
+        environment: dict[str, str] | None = None,
+        image_uri: str | None = None,
+        tags: Any = None,
+        framework_version: str | None = None,
+        py_version: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        unknown = set(kwargs) - _CLOUD_ONLY
+        if unknown:
+            name = sorted(unknown)[0]
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {name!r}."
+                f"{did_you_mean(name, _KNOWN_ARGS)}"
+            )
+        if instance_count < 1:
+            raise ValidationError(f"instance_count must be at least 1, got {instance_count}.")
+        self.role = role
+        self.instance_count = instance_count
+        self.instance_type = instance_type
+        self.entry_point = entry_point
+        self.source_dir = source_dir
+        self.dependencies = list(dependencies or [])
+        self._hyperparameters: dict[str, Any] = dict(hyperparameters or {})
+        self.metric_definitions = list(metric_definitions or [])
+        self.max_run = max_run
+        self.output_path = output_path
+        self.base_job_name = base_job_name
+        self.sagemaker_session = sagemaker_session or Session()
+        self.environment = dict(environment or {})
+        self.image_uri = image_uri
+        self.tags = tags
+        self.framework_version = framework_version
+        self.py_version = py_version
+        self.latest_training_job: TrainingJob | None = None
+        self._current_job_name: str | None = None
+        self._check_framework()
+
+    # --------------------------------------------------------------- settings
+    def _check_framework(self) -> None:
+        if self._framework_module is None:
+            return
+        import importlib.util
+
+        if importlib.util.find_spec(self._framework_module) is None:
+            from sabio.exceptions import FrameworkNotInstalledError
+
+            raise FrameworkNotInstalledError(
+                f"{type(self).__name__} runs your script in this Python environment, but "
+                f"{self._framework_module!r} is not installed here. Install it (pip install "
+                f"{_PIP_NAMES.get(self._framework_module, self._framework_module)}) and retry."
+            )
+
+    def set_hyperparameters(self, **kwargs: Any) -> None:
+        """Set (add or replace) hyperparameters."""
+        self._hyperparameters.update(kwargs)
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """Return the hyperparameters the job will get."""
+        return dict(self._hyperparameters)
+
+    # ------------------------------------------------------------------- fit
+    def fit(
+        self,
+        inputs: str | TrainingInput | dict[str, str | TrainingInput] | None = None,
+        wait: bool = True,
+        logs: bool | str = True,
+        job_name: str | None = None,
+        experiment_config: Any = None,
+    ) -> None:
+        """Run a training job.
+
+        Args:
+            inputs: a URI/path (channel ``training``), a :class:`TrainingInput`, or a dict
+                of channel name to either.
+            wait: block until the job ends (raising :class:`JobFailedError` if it fails).
+            logs: print the job's log while waiting.
+            job_name: explicit job name (default: ``base_job_name`` plus a timestamp).
+        """
+        from sabio import training
+
+        session = self.sagemaker_session
+        name = job_name or _unique_name(self.base_job_name or self._default_base_name())
+        training.check_job_name(name)
+        spec = self._build_spec(name, inputs)
+        training.submit(session.settings, spec, session.store)
+        self._current_job_name = name
+        self.latest_training_job = TrainingJob(name, session)
+        if wait:
+            self.latest_training_job.wait(logs=bool(logs))
+
+    def _default_base_name(self) -> str:
+        if self.image_uri:
+            return self.image_uri.rsplit("/", 1)[-1].split(":", 1)[0]
+        if self.entry_point:
+            return Path(self.entry_point).stem.replace("_", "-")
+        return "sabio-training"
+
+    def _channels(self, inputs: Any) -> dict[str, Any]:
+        from sabio.training import ChannelSpec
+
+        if inputs is None:
+            return {}
+        if isinstance(inputs, str | TrainingInput):
+            inputs = {"training": inputs}
+        if not isinstance(inputs, dict):
+            raise ValidationError(
+                f"fit() inputs must be a URI string, a TrainingInput or a dict of them, got "
+                f"{type(inputs).__name__}."
+            )
+        channels: dict[str, Any] = {}
+        for name, value in inputs.items():
+            if isinstance(value, str):
+                channels[name] = ChannelSpec(uri=value)
+            elif isinstance(value, TrainingInput):
+                channels[name] = ChannelSpec(
+                    uri=value.s3_data,
+                    distribution=value.distribution,  # type: ignore[arg-type]
+                    content_type=value.content_type,
+                )
+            else:
+                raise ValidationError(
+                    f"Channel {name!r}: expected a URI string or TrainingInput, got "
+                    f"{type(value).__name__}."
+                )
+        return channels
+
+    def _output_path(self) -> str:
+        return (self.output_path or f"s3://{self.sagemaker_session.default_bucket()}").rstrip("/")
+
+    def _build_spec(self, name: str, inputs: Any) -> TrainingJobSpec:
+        from pydantic import ValidationError as PydanticError
+
+        from sabio.image_uris import builtin_module
+        from sabio.training import TrainingJobSpec
+
+        builtin = builtin_module(self.image_uri) if self.image_uri else None
+        if self.image_uri and not builtin and not self.entry_point:
+            raise ValidationError(
+                f"Image {self.image_uri!r} is not a sabio built-in and no entry_point was "
+                "given. Use sabio.image_uris.retrieve('xgboost') (or another built-in) or "
+                "pass entry_point='train.py'."
+            )
+        output_path = self._output_path()
+        code_uri = self._upload_code(name, output_path) if self.entry_point else None
+        try:
+            return TrainingJobSpec(
+                job_name=name,
+                entry_point=self._relative_entry_point(),
+                code_uri=code_uri,
+                image_uri=self.image_uri,
+                builtin_module=None if self.entry_point else builtin,
+                hyperparameters=self._hyperparameters,
+                channels=self._channels(inputs),
+                instance_type=self.instance_type,
+                instance_count=self.instance_count,
+                metric_definitions=self.metric_definitions,  # type: ignore[arg-type]
+                max_run=self.max_run,
+                output_path=output_path,
+                environment={k: str(v) for k, v in self.environment.items()},
+                framework=self._framework,
+                framework_version=self.framework_version,
+            )
+        except PydanticError as exc:
+            raise ValidationError(_explain(exc, name)) from None
+
+    def _relative_entry_point(self) -> str | None:
+        if not self.entry_point:
+            return None
+        return self.entry_point if self.source_dir else Path(self.entry_point).name
+
+    def _upload_code(self, name: str, output_path: str) -> str:
+        from sabio.training import pack_code
+
+        assert self.entry_point is not None  # noqa: S101 - guarded by the caller
+        with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
+            archive = Path(tmp) / "sourcedir.tar.gz"
+            pack_code(
+                self.entry_point,
+                Path(self.source_dir) if self.source_dir else None,
+                [Path(d) for d in self.dependencies],
+                archive,
+            )
+            uri = f"{output_path}/{name}/source/sourcedir.tar.gz"
+            self.sagemaker_session.store.put_file(archive, uri)
+        return uri
+
+    # -------------------------------------------------------------- results
+    def _job(self) -> TrainingJob:
+        if self.latest_training_job is None:
+            raise ValidationError(
+                "This estimator has no training job yet: call fit() first, or "
+                "Estimator.attach('job-name') to an existing job."
+            )
+        return self.latest_training_job
+
+    @property
+    def model_data(self) -> str | None:
+        """URI of the latest job's ``model.tar.gz``."""
+        return self._job().describe().get("ModelArtifacts", {}).get("S3ModelArtifacts")
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeTrainingJob of the latest job."""
+        return self._job().describe()
+
+    def logs(self) -> None:
+        """Print the latest job's log (following it until the job ends)."""
+        self.sagemaker_session.logs_for_job(self._job().name, wait=True)
+
+    def stop(self) -> None:
+        """Stop the latest job."""
+        self._job().stop()
+
+    @property
+    def training_job_analytics(self) -> TrainingJobAnalytics:
+        """Metrics of the latest job as a DataFrame source."""
+        from sabio.analytics import TrainingJobAnalytics
+
+        return TrainingJobAnalytics(self._job().name, sagemaker_session=self.sagemaker_session)
+
+    @classmethod
+    def attach(
+        cls, training_job_name: str, sagemaker_session: Session | None = None, **_ignored: Any
+    ) -> EstimatorBase:
+        """Rebuild an estimator from an existing job (and follow it if still running)."""
+        session = sagemaker_session or Session()
+        record = session.catalog.get_training_job(training_job_name)
+        spec = record.spec
+        estimator = cls.__new__(cls)
+        EstimatorBase.__init__(
+            estimator,
+            instance_count=spec.get("instance_count", 1),
+            instance_type=spec.get("instance_type", "local"),
+            entry_point=spec.get("entry_point"),
+            hyperparameters=spec.get("hyperparameters"),
+            metric_definitions=spec.get("metric_definitions"),
+            max_run=spec.get("max_run", 86400),
+            output_path=spec.get("output_path"),
+            sagemaker_session=session,
+            environment=spec.get("environment"),
+            image_uri=spec.get("image_uri"),
+        )
+        estimator.latest_training_job = TrainingJob(training_job_name, session)
+        estimator._current_job_name = training_job_name
+        return estimator
+
+
+class Estimator(EstimatorBase):
+    """A training job of your script (``entry_point``) or a built-in (``image_uri``)."""
+
+
+class Framework(EstimatorBase):
+    """Base of the framework estimators (SKLearn, PyTorch, XGBoost, TensorFlow).
+
+    sabio runs the script in this Python environment; ``framework_version`` and
+    ``py_version`` are recorded but do not select a container.
+    """
+
+    def __init__(self, entry_point: str, **kwargs: Any) -> None:
+        super().__init__(entry_point=entry_point, **kwargs)
+
+
+_PIP_NAMES = {"sklearn": "scikit-learn", "torch": "torch==2.13.0", "xgboost": "xgboost-cpu"}
+_KNOWN_ARGS = sorted(
+    set(EstimatorBase.__init__.__code__.co_varnames[1 : EstimatorBase.__init__.__code__.co_argcount])
+    | _CLOUD_ONLY
+)
+
+
+def _explain(exc: Any, name: str) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "job"
+        parts.append(f"{where}: {error['msg']}")
+    return f"Invalid training job {name!r}: " + "; ".join(parts)
+
+
+def _print(line: str) -> None:
+    print(line, file=sys.stdout)

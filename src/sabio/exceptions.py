@@ -1,0 +1,96 @@
+"""The one exception tree of sabio.
+
+Every error sabio raises on purpose derives from :class:`SabioError`. Leaves also
+subclass the fitting built-in exception so that ordinary ``except`` clauses keep
+working::
+
+    SabioError(Exception)
+    ├── ConfigError(SabioError, ValueError)        bad settings or config file
+    ├── ValidationError(SabioError, ValueError)    bad argument or spec from the user
+    │   ├── InvalidKeyError                        path traversal / absolute store key
+    │   └── UnknownInstanceTypeError               instance type not in the table
+    ├── NotFoundError(SabioError, LookupError)     job, object, endpoint … that does not exist
+    ├── ConflictError(SabioError)                  name already used, illegal state change
+    ├── StorageError(SabioError, OSError)          the store could not be read or written
+    ├── CatalogError(SabioError)                   the catalog database failed
+    ├── FrameworkNotInstalledError(SabioError, ImportError)
+    ├── JobFailedError(SabioError, RuntimeError)   a job ended Failed/Stopped while waited on
+    └── TimeoutError_(SabioError, TimeoutError)    waiting took longer than allowed
+
+The HTTP layer maps these leaves to status codes in one place.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "CatalogError",
+    "ConfigError",
+    "ConflictError",
+    "FrameworkNotInstalledError",
+    "InvalidKeyError",
+    "JobFailedError",
+    "NotFoundError",
+    "SabioError",
+    "StorageError",
+    "TimeoutError_",
+    "UnknownInstanceTypeError",
+    "ValidationError",
+    "did_you_mean",
+]
+
+
+class SabioError(Exception):
+    """Base class of every error sabio raises on purpose."""
+
+
+class ConfigError(SabioError, ValueError):
+    """A setting, environment variable or config file value is invalid."""
+
+
+class ValidationError(SabioError, ValueError):
+    """An argument or spec given by the user is invalid."""
+
+
+class InvalidKeyError(ValidationError):
+    """A store key is absolute or escapes its prefix (``..``)."""
+
+
+class UnknownInstanceTypeError(ValidationError):
+    """An instance type is not in sabio's instance table."""
+
+
+class NotFoundError(SabioError, LookupError):
+    """A named thing (job, object, endpoint …) does not exist."""
+
+
+class ConflictError(SabioError):
+    """A name is already taken, or a state change is not allowed."""
+
+
+class StorageError(SabioError, OSError):
+    """The artifact/data store could not be read or written."""
+
+
+class CatalogError(SabioError):
+    """The catalog database failed."""
+
+
+class FrameworkNotInstalledError(SabioError, ImportError):
+    """A framework estimator was used whose framework is not importable."""
+
+
+class JobFailedError(SabioError, RuntimeError):
+    """A job that was waited on ended ``Failed`` or ``Stopped``."""
+
+
+class TimeoutError_(SabioError, TimeoutError):  # noqa: N801 - avoid shadowing the builtin
+    """Waiting for something took longer than allowed."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest choice, or ``""``."""
+    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{matches[0]}'?" if matches else ""

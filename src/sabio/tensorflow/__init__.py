@@ -1,0 +1,5 @@
+"""SageMaker's ``sagemaker.tensorflow`` module shape."""
+
+from sabio.tensorflow.estimator import TensorFlow
+
+__all__ = ["TensorFlow"]

@@ -1,0 +1,26 @@
+"""Training jobs: the SageMaker script-mode contract, the supervisor and its launcher."""
+
+from sabio.training._artifacts import pack_code, pack_folder
+from sabio.training._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
+from sabio.training._jobs import describe, follow, job_dir, reconcile, stop, submit, wait
+from sabio.training._spec import ChannelSpec, MetricDefinition, TrainingJobSpec, check_job_name
+
+__all__ = [
+    "PRICES_AS_OF",
+    "ChannelSpec",
+    "InstanceType",
+    "MetricDefinition",
+    "TrainingJobSpec",
+    "check_job_name",
+    "describe",
+    "follow",
+    "instance_type",
+    "job_dir",
+    "load_prices",
+    "pack_code",
+    "pack_folder",
+    "reconcile",
+    "stop",
+    "submit",
+    "wait",
+]

@@ -1,0 +1,201 @@
+"""Submitting, describing, stopping and following training jobs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sabio._config import Settings, environ, settings_to_env
+from sabio.backends import backend_for
+from sabio.catalog import Catalog, TrainingJobRecord
+from sabio.exceptions import TimeoutError_
+from sabio.storage import Store
+from sabio.training._channels import check_channel
+from sabio.training._instances import instance_type
+from sabio.training._process import kill_process_group
+from sabio.training._spec import TrainingJobSpec
+
+__all__ = ["describe", "follow", "job_dir", "reconcile", "stop", "submit", "wait"]
+
+SUPERVISOR_MODULE = "sabio.training._supervisor"
+#: A supervisor whose heartbeat is older than this (and whose process is gone) is dead.
+STALE_SECONDS = 15.0
+
+
+def job_dir(settings: Settings, name: str) -> Path:
+    """The local folder of a job (logs, hosts' ``/opt/ml`` folders, markers)."""
+    return settings.jobs_dir / name
+
+
+def submit(settings: Settings, spec: TrainingJobSpec, store: Store | None = None) -> TrainingJobRecord:
+    """Validate a spec, record the job and start its supervisor.
+
+    Everything that can be checked before the job exists is checked first, so a bad
+    input leaves nothing behind in the catalog or the store.
+
+    Raises:
+        ValidationError, NotFoundError, UnknownInstanceTypeError: bad input.
+        ConflictError: a job with this name exists already.
+    """
+    store = store or Store(settings)
+    instance_type(spec.instance_type, settings.price_table)
+    for name, channel in spec.channels.items():
+        check_channel(store, spec.job_name, name, channel)
+    catalog = Catalog.open(settings)
+    folder = job_dir(settings, spec.job_name)
+    record = catalog.create_training_job(
+        spec.job_name, spec.model_dump(mode="json"), tuning_job_name=spec.tuning_job_name
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in ("done", "logs.txt"):
+        (folder / stale).unlink(missing_ok=True)
+    (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
+    env = {**environ(), **settings_to_env(settings)}
+    try:
+        pid = backend_for(settings.backend).launch(SUPERVISOR_MODULE, folder, env)
+    except OSError as exc:
+        catalog.transition(
+            spec.job_name, "Failed", "Failed", "Training job failed",
+            failure_reason=f"InternalServerError: cannot start the supervisor: {exc}",
+        )
+        raise
+    if pid is not None:
+        catalog.update_training_job(spec.job_name, supervisor_pid=pid)
+    return record
+
+
+def _supervisor_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read()
+    except OSError:
+        return True
+    if b"sabio.training._supervisor" not in cmdline:
+        return False  # the pid was reused by another program
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != b"Z"
+
+
+def reconcile(catalog: Catalog, record: TrainingJobRecord) -> TrainingJobRecord:
+    """Mark a job ``Failed`` when its supervisor died without recording an outcome."""
+    if record.is_terminal:
+        return record
+    import socket
+
+    dead = False
+    if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
+        dead = not _supervisor_alive(record.supervisor_pid)
+        if dead:
+            # Wait out the supervisor's last write (it may have just finished).
+            time.sleep(0.05)
+            record = catalog.get_training_job(record.name)
+            if record.is_terminal:
+                return record
+    elif record.heartbeat_at is not None:
+        dead = time.time() - record.heartbeat_at > STALE_SECONDS
+    if not dead:
+        return record
+    if record.supervisor_pid is not None:
+        kill_process_group(record.supervisor_pid)
+    catalog.transition(
+        record.name,
+        "Failed",
+        "Failed",
+        "Training job failed",
+        failure_reason=(
+            "InternalServerError: the job's supervisor process "
+            f"(pid {record.supervisor_pid}) died without recording an outcome (killed, "
+            "out of memory or machine restart). Its programs were stopped; re-run the job."
+        ),
+    )
+    return catalog.get_training_job(record.name, with_history=True)
+
+
+def describe(settings: Settings, name: str) -> TrainingJobRecord:
+    """Return a job with its history, reconciling a dead supervisor first."""
+    catalog = Catalog.open(settings)
+    record = catalog.get_training_job(name, with_history=True)
+    return reconcile(catalog, record)
+
+
+def stop(settings: Settings, name: str) -> bool:
+    """Ask a running job to stop; returns False when it had already ended."""
+    catalog = Catalog.open(settings)
+    record = reconcile(catalog, catalog.get_training_job(name))
+    if record.is_terminal or not catalog.request_stop(name):
+        return False
+    if record.supervisor_pid is not None:
+        try:
+            os.kill(record.supervisor_pid, signal.SIGUSR1)
+        except ProcessLookupError:
+            pass
+    return True
+
+
+def follow(
+    settings: Settings,
+    name: str,
+    write: Callable[[str], None] | None,
+    *,
+    timeout: float | None = None,
+    poll_seconds: float = 0.02,
+) -> TrainingJobRecord:
+    """Stream a job's log to ``write`` (None: just wait) until it ends; return the record.
+
+    Raises:
+        TimeoutError_: the job did not end within ``timeout`` seconds.
+    """
+    folder = job_dir(settings, name)
+    log_path = folder / "logs.txt"
+    done = folder / "done"
+    catalog = Catalog.open(settings)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    offset = 0
+    last_check = time.monotonic()
+    pending = b""
+    while True:
+        finished = done.exists()
+        if write is not None and log_path.exists():
+            with log_path.open("rb") as fh:
+                fh.seek(offset)
+                chunk = fh.read()
+            offset += len(chunk)
+            pending += chunk
+            lines = pending.split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                write(line.decode("utf-8", errors="replace"))
+        if finished:
+            if write is not None and pending:
+                write(pending.decode("utf-8", errors="replace"))
+            return catalog.get_training_job(name, with_history=True)
+        now = time.monotonic()
+        if now - last_check > 1.0:
+            last_check = now
+            record = reconcile(catalog, catalog.get_training_job(name))
+            if record.is_terminal and not done.exists():
+                return catalog.get_training_job(name, with_history=True)
+        if deadline is not None and now > deadline:
+            raise TimeoutError_(
+                f"Training job {name!r} did not finish within {timeout} s; it is still "
+                "running. Wait again, or stop it with `sabio jobs stop`."
+            )
+        time.sleep(poll_seconds)
+
+
+def wait(settings: Settings, name: str, timeout: float | None = None) -> TrainingJobRecord:
+    """Block until a job ends (without printing its log)."""
+    return follow(settings, name, None, timeout=timeout)

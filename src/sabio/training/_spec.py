@@ -1,0 +1,142 @@
+"""The training job spec: everything needed to run (and re-run) a job.
+
+The SDK builds a spec, :func:`sabio.training.submit` validates it and stores it in the
+catalog, and the supervisor runs it. Validation rules live here, next to the fields.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sabio.exceptions import ValidationError
+
+__all__ = [
+    "JOB_NAME_PATTERN",
+    "ChannelSpec",
+    "MetricDefinition",
+    "TrainingJobSpec",
+    "check_job_name",
+]
+
+JOB_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_CHANNEL_PATTERN = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
+
+Distribution = Literal["FullyReplicated", "ShardedByS3Key"]
+
+
+def check_job_name(name: str) -> str:
+    """Validate a job name with SageMaker's rule (1-63 alphanumerics and hyphens)."""
+    if not JOB_NAME_PATTERN.match(name):
+        raise ValidationError(
+            f"Invalid job name {name!r}: use 1-63 letters, digits and hyphens, starting and "
+            "ending with a letter or digit (SageMaker's rule), e.g. 'insurance-mlp-3'."
+        )
+    return name
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChannelSpec(_Model):
+    """One input channel: where its data is and how it is given to the hosts."""
+
+    uri: str
+    distribution: Distribution = "FullyReplicated"
+    content_type: str | None = None
+    input_mode: Literal["File"] = "File"
+
+
+class MetricDefinition(_Model):
+    """A regex that extracts a metric from the job's log (SageMaker's shape)."""
+
+    Name: str
+    Regex: str
+
+    @field_validator("Regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            pattern = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"metric regex {value!r} does not compile: {exc}") from exc
+        if pattern.groups < 1:
+            raise ValueError(
+                f"metric regex {value!r} needs one capture group around the number, "
+                r"e.g. 'loss: ([0-9\.]+)'"
+            )
+        return value
+
+
+class TrainingJobSpec(_Model):
+    """A training job, as stored in the catalog."""
+
+    job_name: str
+    entry_point: str | None = None
+    code_uri: str | None = None
+    image_uri: str | None = None
+    builtin_module: str | None = None
+    hyperparameters: dict[str, Any] = Field(default_factory=dict)
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    instance_type: str = "local"
+    instance_count: int = Field(default=1, ge=1, le=64)
+    metric_definitions: list[MetricDefinition] = Field(default_factory=list)
+    max_run: int = Field(default=24 * 3600, ge=1)
+    output_path: str
+    environment: dict[str, str] = Field(default_factory=dict)
+    framework: str | None = None
+    framework_version: str | None = None
+    tuning_job_name: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("job_name")
+    @classmethod
+    def _job_name(cls, value: str) -> str:
+        return check_job_name(value)
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_names(cls, value: dict[str, ChannelSpec]) -> dict[str, ChannelSpec]:
+        for name in value:
+            if not _CHANNEL_PATTERN.match(name):
+                raise ValueError(
+                    f"channel name {name!r} is invalid: use letters, digits, '.', '-', '_' "
+                    "(e.g. 'train', 'validation')"
+                )
+        return value
+
+    @field_validator("hyperparameters")
+    @classmethod
+    def _json_hyperparameters(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, item in value.items():
+            if not isinstance(key, str) or not key:
+                raise ValueError(f"hyperparameter names must be non-empty strings, got {key!r}")
+            try:
+                json.dumps(item, allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"hyperparameter {key!r} = {item!r} ({type(item).__name__}) is not "
+                    "JSON-serialisable: use str, int, float, bool, or lists/dicts of those"
+                    + (" (NaN/inf are not allowed)" if isinstance(item, float) else "")
+                ) from exc
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"hyperparameter {key!r} must be finite, got {item!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _program(self) -> TrainingJobSpec:
+        if not self.entry_point and not self.builtin_module:
+            raise ValueError(
+                "a training job needs an entry_point (your script) or an image_uri of a "
+                "built-in algorithm (sabio.image_uris.retrieve('xgboost'))"
+            )
+        return self
+
+    def encoded_hyperparameters(self) -> dict[str, str]:
+        """Hyperparameters as SageMaker writes them: each value JSON-encoded."""
+        return {key: json.dumps(value) for key, value in self.hyperparameters.items()}

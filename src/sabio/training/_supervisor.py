@@ -1,0 +1,376 @@
+"""The supervisor of one training job: ``python -m sabio.training._supervisor <job-dir>``.
+
+It owns the job's state: it reserves CPU slots, lays out the hosts' folders, runs the
+program on every host, pumps logs and metrics into the job folder and the catalog,
+enforces ``max_run`` and stop requests, uploads the artifacts, and records the outcome.
+A heartbeat lets any reader tell when the supervisor has died (see ``_reconcile``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sabio._config import Settings, load_settings
+from sabio.catalog import Catalog
+from sabio.storage import Store
+from sabio.training._artifacts import pack_folder
+from sabio.training._channels import materialize
+from sabio.training._code import command_for, install_requirements, unpack_code
+from sabio.training._instances import instance_type
+from sabio.training._layout import HostLayout, host_names, to_cmd_args, decode_hyperparameters
+from sabio.training._metrics import MetricFileFollower, RegexMetricParser
+from sabio.training._process import HostProcess
+from sabio.training._slots import SlotReservation
+from sabio.training._spec import TrainingJobSpec
+
+__all__ = ["HEARTBEAT_SECONDS", "Supervisor", "main"]
+
+HEARTBEAT_SECONDS = 2.0
+STOP_GRACE_SECONDS = 10.0
+FAILURE_REASON_LIMIT = 1024
+
+
+class _Stopped(Exception):
+    def __init__(self, secondary: str, reason: str) -> None:
+        super().__init__(reason)
+        self.secondary = secondary
+        self.reason = reason
+
+
+class Supervisor:
+    """Runs one job to its end. Construct with the job folder; call :meth:`run`."""
+
+    def __init__(self, job_dir: Path, settings: Settings) -> None:
+        self.job_dir = job_dir
+        self.settings = settings
+        self.spec = TrainingJobSpec.model_validate_json((job_dir / "spec.json").read_text())
+        self.name = self.spec.job_name
+        self.catalog = Catalog.open(settings)
+        self.store = Store(settings)
+        self.hosts = host_names(self.spec.instance_count)
+        self.layouts = [HostLayout(job_dir / host) for host in self.hosts]
+        self.log_path = job_dir / "logs.txt"
+        self._log_lock = threading.Lock()
+        self._log = self.log_path.open("a", encoding="utf-8", buffering=1)
+        self._metrics: list[dict[str, Any]] = []
+        self._metrics_lock = threading.Lock()
+        self._parser = RegexMetricParser(self.spec.metric_definitions)
+        self._followers = [MetricFileFollower(layout.metrics_file) for layout in self.layouts]
+        self._wake = threading.Event()
+        self._stop_reason: str | None = None
+        self._finished = threading.Event()
+        self._processes: list[HostProcess] = []
+
+    # ----------------------------------------------------------------- logging
+    def log(self, line: str) -> None:
+        """Append a line to the job log."""
+        with self._log_lock:
+            self._log.write(line + "\n")
+
+    def _status(self, status: str, secondary: str, message: str, **values: Any) -> bool:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        self.log(f"{stamp} {secondary} - {message}")
+        return self.catalog.transition(self.name, status, secondary, message, **values)
+
+    def _on_line(self, host: str, _stream: str, line: str) -> None:
+        self.log(line if len(self.hosts) == 1 else f"[{host}] {line}")
+        found = self._parser.parse(line)
+        if found:
+            with self._metrics_lock:
+                self._metrics.extend(found)
+
+    def _flush_metrics(self) -> None:
+        batch: list[dict[str, Any]] = []
+        for follower in self._followers:
+            batch.extend(follower.read_new())
+        with self._metrics_lock:
+            batch.extend(self._metrics)
+            self._metrics.clear()
+        if batch:
+            self.catalog.add_metrics(self.name, batch)
+
+    # --------------------------------------------------------------- heartbeat
+    def _heartbeat_loop(self) -> None:
+        while not self._finished.wait(HEARTBEAT_SECONDS):
+            try:
+                self.catalog.heartbeat(self.name)
+                self._flush_metrics()
+                if self.catalog.get_training_job(self.name).stop_requested:
+                    self.request_stop("Stopped at the user's request.")
+            except Exception as exc:  # keep beating through transient DB errors
+                self.log(f"sabio: heartbeat error: {exc}")
+
+    def request_stop(self, reason: str) -> None:
+        """Ask the run to stop (from a signal, the heartbeat or max_run)."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
+        self._wake.set()
+
+    # --------------------------------------------------------------------- run
+    def run(self) -> int:
+        """Run the job to its end; returns the supervisor's exit code."""
+        start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.catalog.update_training_job(
+            self.name,
+            supervisor_pid=os.getpid(),
+            supervisor_host=socket.gethostname(),
+            heartbeat_at=time.time(),
+        )
+        heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
+        heartbeat.start()
+        self.log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Starting - Starting the training job...")
+        instance = instance_type(self.spec.instance_type, self.settings.price_table)
+        slots = SlotReservation(
+            self.settings.locks_dir,
+            instance.vcpus * self.spec.instance_count,
+            self.settings.cpu_slots,
+        )
+        training_started: float | None = None
+        try:
+            self._reserve(slots, instance.vcpus * self.spec.instance_count)
+            self._status("InProgress", "Downloading", "Downloading input data")
+            self._prepare()
+            training_started = time.time()
+            self._status(
+                "InProgress",
+                "Training",
+                "Training image download completed. Training in progress.",
+                started_at=training_started,
+            )
+            self._train()
+            self._status("InProgress", "Uploading", "Uploading generated training model")
+            self._upload(model=True)
+            self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status("Completed", "Completed", "Training job completed")
+            return 0
+        except _Stopped as stop:
+            self._upload(model=True)
+            self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status("Stopped", stop.secondary, stop.reason, failure_reason=stop.reason)
+            return 0
+        except _UserError as error:
+            self._upload(model=False)
+            self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status(
+                "Failed",
+                "Failed",
+                "Training job failed",
+                failure_reason=error.reason[:FAILURE_REASON_LIMIT],
+                exit_code=error.exit_code,
+            )
+            return 1
+        except Exception as exc:
+            reason = f"ClientError: {exc}" if _is_user_facing(exc) else (
+                f"InternalServerError: {type(exc).__name__}: {exc}"
+            )
+            self.log(traceback.format_exc())
+            self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status(
+                "Failed", "Failed", "Training job failed", failure_reason=reason[:FAILURE_REASON_LIMIT]
+            )
+            return 1
+        finally:
+            slots.release()
+            self._finished.set()
+            self._flush_metrics()
+            (self.job_dir / "done").write_text(str(time.time()))
+            self._log.close()
+
+    def _reserve(self, slots: SlotReservation, wanted: int) -> None:
+        if wanted > self.settings.cpu_slots:
+            self.log(
+                f"sabio: {self.spec.instance_type} x{self.spec.instance_count} asks for {wanted} "
+                f"vCPUs but this machine has {self.settings.cpu_slots} CPU slots; the job gets "
+                "the whole machine."
+            )
+
+        def on_wait() -> None:
+            self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
+
+        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self._stop_reason is not None):
+            raise _Stopped("Stopped", self._stop_reason or "Stopped while waiting for CPU slots.")
+
+    def _prepare(self) -> None:
+        spec = self.spec
+        archive: Path | None = None
+        if spec.code_uri:
+            archive = self.job_dir / "sourcedir.tar.gz"
+            self.store.get_file(spec.code_uri, archive)
+        for index, layout in enumerate(self.layouts):
+            layout.create()
+            layout.write_config(spec, self.hosts[index], self.hosts)
+            if archive is not None:
+                unpack_code(archive, layout.code)
+            for name, channel in spec.channels.items():
+                count = materialize(
+                    self.store, channel, layout.channel(name), index, len(self.layouts)
+                )
+                if count == 0 and channel.distribution == "FullyReplicated":
+                    raise _UserError(
+                        f"ClientError: Channel {name!r} is empty: no files under {channel.uri}.",
+                        None,
+                    )
+
+    def _train(self) -> None:
+        spec = self.spec
+        deadline = time.monotonic() + spec.max_run
+        extra_path: Path | None = None
+        requirements = self.layouts[0].code / "requirements.txt"
+        if spec.entry_point and requirements.is_file():
+            try:
+                extra_path = install_requirements(
+                    requirements, self.settings.cache_dir, self.log
+                )
+            except Exception as exc:
+                raise _UserError(f"ClientError: {exc}", None) from exc
+        hps = decode_hyperparameters(spec.encoded_hyperparameters())
+        args = to_cmd_args(hps)
+        instance = instance_type(spec.instance_type, self.settings.price_table)
+        num_cpus = instance.vcpus or (os.cpu_count() or 1)
+        num_cpus = min(num_cpus, self.settings.cpu_slots) if instance.vcpus else num_cpus
+        base_env = dict(os.environ)
+        for index, layout in enumerate(self.layouts):
+            command = command_for(spec.entry_point, spec.builtin_module, layout.code) + args
+            env = {**base_env, **spec.environment}
+            env.update(
+                layout.environment(
+                    spec, self.hosts[index], self.hosts, num_cpus, spec.entry_point or ""
+                )
+            )
+            python_path = [str(layout.code)]
+            if extra_path is not None:
+                python_path.append(str(extra_path))
+            if env.get("PYTHONPATH"):
+                python_path.append(env["PYTHONPATH"])
+            env["PYTHONPATH"] = os.pathsep.join(python_path)
+            env["OMP_NUM_THREADS"] = env.get("OMP_NUM_THREADS", str(num_cpus))
+            self._processes.append(
+                HostProcess(self.hosts[index], command, layout.code, env, self._on_line, self._wake)
+            )
+        self._watch(deadline)
+
+    def _watch(self, deadline: float) -> None:
+        while True:
+            if all(p.finished for p in self._processes):
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.request_stop(
+                    f"MaxRuntimeExceeded: the job ran longer than max_run={self.spec.max_run} s "
+                    "and was stopped. Raise max_run or make the script faster."
+                )
+            if self._stop_reason is not None:
+                self._terminate_all()
+                secondary = "MaxRuntimeExceeded" if "MaxRuntime" in self._stop_reason else "Stopped"
+                if secondary == "Stopped":
+                    self._status("Stopping", "Stopping", "Stopping the training job")
+                raise _Stopped(secondary, self._stop_reason)
+            # Wakes on: a host exiting, a stop request, or max_run.
+            self._wake.wait(timeout=min(remaining, 3600.0))
+            self._wake.clear()
+        for process in self._processes:
+            process.join()
+        failed = [p for p in self._processes if p.proc.returncode != 0]
+        if failed:
+            raise _UserError(self._failure_reason(failed[0]), failed[0].proc.returncode)
+
+    def _terminate_all(self) -> None:
+        for process in self._processes:
+            process.terminate(STOP_GRACE_SECONDS)
+        for process in self._processes:
+            process.join()
+
+    def _failure_reason(self, process: HostProcess) -> str:
+        index = self.hosts.index(process.host)
+        failure = self.layouts[index].failure_file
+        if failure.is_file():
+            text = failure.read_text(errors="replace").strip()
+            if text:
+                return text[:FAILURE_REASON_LIMIT]
+        code = process.proc.returncode
+        tail = "\n".join(process.stderr_tail).strip()
+        message = tail[-700:] if tail else "(the script printed nothing to stderr)"
+        command = " ".join(process.command)
+        return (
+            f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\n'
+            f'Command "{command}", exit code: {code}'
+        )[:FAILURE_REASON_LIMIT]
+
+    def _upload(self, *, model: bool) -> None:
+        prefix = f"{self.spec.output_path.rstrip('/')}/{self.name}/output"
+        values: dict[str, Any] = {}
+        staging = self.job_dir / "artifacts"
+        if model:
+            archive = staging / "model.tar.gz"
+            pack_folder(reversed([layout.model for layout in self.layouts]), archive)
+            self.store.put_file(archive, f"{prefix}/model.tar.gz")
+            values["model_artifacts"] = f"{prefix}/model.tar.gz"
+        output = staging / "output.tar.gz"
+        if pack_folder(reversed([layout.output_data for layout in self.layouts]), output):
+            self.store.put_file(output, f"{prefix}/output.tar.gz")
+            values["output_data"] = f"{prefix}/output.tar.gz"
+        if values:
+            self.catalog.update_training_job(self.name, **values)
+
+    def _finish(
+        self, start: resource.struct_rusage, training_started: float | None, price: float | None
+    ) -> None:
+        self._flush_metrics()
+        end = resource.getrusage(resource.RUSAGE_CHILDREN)
+        now = time.time()
+        record = self.catalog.get_training_job(self.name)
+        training_seconds = now - training_started if training_started else 0.0
+        billable = training_seconds * self.spec.instance_count
+        cost = None if price is None else round(billable / 3600.0 * price, 6)
+        cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
+        self.catalog.update_training_job(
+            self.name,
+            wall_seconds=now - record.created_at,
+            billable_seconds=billable,
+            cpu_seconds=cpu,
+            peak_rss_bytes=int(end.ru_maxrss) * 1024,
+            estimated_cost_usd=cost,
+        )
+
+
+class _UserError(Exception):
+    def __init__(self, reason: str, exit_code: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.exit_code = exit_code
+
+
+def _is_user_facing(exc: Exception) -> bool:
+    from sabio.exceptions import SabioError
+
+    return isinstance(exc, SabioError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the supervisor process."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m sabio.training._supervisor <job-dir>", file=sys.stderr)
+        return 2
+    job_dir = Path(argv[0])
+    supervisor = Supervisor(job_dir, load_settings())
+    signal.signal(
+        signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
+    )
+    signal.signal(
+        signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
+    )
+    return supervisor.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
