@@ -107,7 +107,9 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}. Fix or remove it.") from exc
+        raise ConfigError(
+            f"Config file {path} is not valid TOML: {exc}. Fix or remove it."
+        ) from exc
     known = {f.name for f in fields(Settings)} - {"home"}
     for key in data:
         if key not in known:

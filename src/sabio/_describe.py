@@ -32,7 +32,7 @@ def training_job(record: TrainingJobRecord, catalog: Catalog) -> dict[str, Any]:
     final = catalog.final_metrics(record.name)
     training_seconds = None
     if record.started_at is not None and record.ended_at is not None:
-        training_seconds = int(round(record.ended_at - record.started_at))
+        training_seconds = round(record.ended_at - record.started_at)
     description: dict[str, Any] = {
         "TrainingJobName": record.name,
         "TrainingJobArn": f"arn:aws:sagemaker:local:000000000000:training-job/{record.name}",
@@ -91,7 +91,7 @@ def training_job(record: TrainingJobRecord, catalog: Catalog) -> dict[str, Any]:
         description["OutputDataUri"] = record.output_data
     if training_seconds is not None:
         description["TrainingTimeInSeconds"] = training_seconds
-        description["BillableTimeInSeconds"] = int(round(record.billable_seconds or 0))
+        description["BillableTimeInSeconds"] = round(record.billable_seconds or 0)
     if record.tuning_job_name:
         description["TuningJobArn"] = (
             f"arn:aws:sagemaker:local:000000000000:hyper-parameter-tuning-job/{record.tuning_job_name}"

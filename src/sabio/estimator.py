@@ -32,14 +32,37 @@ __all__ = ["Estimator", "EstimatorBase", "Framework", "TrainingJob"]
 # SageMaker arguments that only matter in the cloud: accepted and ignored.
 _CLOUD_ONLY = frozenset(
     {
-        "volume_size", "volume_kms_key", "output_kms_key", "use_spot_instances", "max_wait",
-        "checkpoint_s3_uri", "checkpoint_local_path", "enable_network_isolation", "subnets",
-        "security_group_ids", "model_uri", "model_channel_name", "debugger_hook_config",
-        "tensorboard_output_config", "disable_profiler", "profiler_config", "rules",
-        "enable_sagemaker_metrics", "max_retry_attempts", "keep_alive_period_in_seconds",
-        "container_log_level", "distribution", "input_mode", "code_location",
-        "encrypt_inter_container_traffic", "instance_groups", "training_repository_access_mode",
-        "disable_output_compression", "enable_infra_check", "git_config", "source_code",
+        "volume_size",
+        "volume_kms_key",
+        "output_kms_key",
+        "use_spot_instances",
+        "max_wait",
+        "checkpoint_s3_uri",
+        "checkpoint_local_path",
+        "enable_network_isolation",
+        "subnets",
+        "security_group_ids",
+        "model_uri",
+        "model_channel_name",
+        "debugger_hook_config",
+        "tensorboard_output_config",
+        "disable_profiler",
+        "profiler_config",
+        "rules",
+        "enable_sagemaker_metrics",
+        "max_retry_attempts",
+        "keep_alive_period_in_seconds",
+        "container_log_level",
+        "distribution",
+        "input_mode",
+        "code_location",
+        "encrypt_inter_container_traffic",
+        "instance_groups",
+        "training_repository_access_mode",
+        "disable_output_compression",
+        "enable_infra_check",
+        "git_config",
+        "source_code",
     }
 )
 
@@ -67,8 +90,8 @@ class TrainingJob:
 
         record = follow(self.sagemaker_session.settings, self.name, print if logs else None)
         if logs and record.billable_seconds is not None and record.status == "Completed":
-            print(f"Training seconds: {int(round(record.billable_seconds))}")
-            print(f"Billable seconds: {int(round(record.billable_seconds))}")
+            print(f"Training seconds: {round(record.billable_seconds)}")
+            print(f"Billable seconds: {round(record.billable_seconds)}")
         if record.status == "Failed":
             raise JobFailedError(
                 f"Error for Training job {self.name}: Failed. Reason: {record.failure_reason}"
@@ -276,7 +299,7 @@ class EstimatorBase:
     def _upload_code(self, name: str, output_path: str) -> str:
         from sabio.training import pack_code
 
-        assert self.entry_point is not None  # noqa: S101 - guarded by the caller
+        assert self.entry_point is not None
         with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
             archive = Path(tmp) / "sourcedir.tar.gz"
             pack_code(
@@ -301,7 +324,8 @@ class EstimatorBase:
     @property
     def model_data(self) -> str | None:
         """URI of the latest job's ``model.tar.gz``."""
-        return self._job().describe().get("ModelArtifacts", {}).get("S3ModelArtifacts")
+        record = self.sagemaker_session.catalog.get_training_job(self._job().name)
+        return record.model_artifacts
 
     def describe(self) -> dict[str, Any]:
         """DescribeTrainingJob of the latest job."""
@@ -366,7 +390,9 @@ class Framework(EstimatorBase):
 
 _PIP_NAMES = {"sklearn": "scikit-learn", "torch": "torch==2.13.0", "xgboost": "xgboost-cpu"}
 _KNOWN_ARGS = sorted(
-    set(EstimatorBase.__init__.__code__.co_varnames[1 : EstimatorBase.__init__.__code__.co_argcount])
+    set(
+        EstimatorBase.__init__.__code__.co_varnames[1 : EstimatorBase.__init__.__code__.co_argcount]
+    )
     | _CLOUD_ONLY
 )
 

@@ -40,7 +40,8 @@ class TrainingInput:
         distribution = distribution or "FullyReplicated"
         if distribution not in _DISTRIBUTIONS:
             raise ValidationError(
-                f"Unknown distribution {distribution!r}: expected one of {', '.join(_DISTRIBUTIONS)}."
+                f"Unknown distribution {distribution!r}: expected one of "
+                f"{', '.join(_DISTRIBUTIONS)}."
             )
         if input_mode not in (None, "File"):
             raise ValidationError(

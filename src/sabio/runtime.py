@@ -58,7 +58,9 @@ def log_metric(name: str, value: float, step: int | None = None) -> None:
     path = os.environ.get(METRICS_FILE_ENV)
     line = json.dumps(record, separators=(",", ":"))
     if not path:
-        print(f"#metric {name}={number}" + ("" if step is None else f" step={step}"), file=sys.stderr)
+        print(
+            f"#metric {name}={number}" + ("" if step is None else f" step={step}"), file=sys.stderr
+        )
         return
     with _lock, open(path, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")

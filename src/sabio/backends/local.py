@@ -1,4 +1,11 @@
-"""The local backend: each supervisor is a detached subprocess of this machine."""
+"""The local backend: each supervisor is a detached subprocess of this machine.
+
+A supervisor spends most of its start-up importing the catalog's database layer. When
+a process submits jobs repeatedly (a notebook, a tuning loop), the backend keeps one
+*standby* supervisor that has already done its imports and waits on a pipe for a job
+folder; the next job is handed to it, and a new standby is started for the one after.
+A standby whose submitter exits reads end-of-file and quits, so nothing lingers.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,41 @@ def _reap(pid: int) -> None:
         pass
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class _Standby:
+    """A warm supervisor that forks one supervisor per job folder written to its pipe."""
+
+    def __init__(self, pid: int, write_fd: int, reply_fd: int) -> None:
+        self.pid = pid
+        self.write_fd = write_fd
+        self.reply = os.fdopen(reply_fd, "rb", buffering=0)
+
+    def hand_over(self, job_dir: Path) -> int | None:
+        """Send a job folder; return the pid of the supervisor forked for it."""
+        try:
+            os.write(self.write_fd, f"{job_dir}\n".encode())
+            answer = b""
+            while not answer.endswith(b"\n"):
+                chunk = self.reply.read(32)
+                if not chunk:
+                    return None
+                answer += chunk
+            return int(answer)
+        except (OSError, ValueError):
+            return None
+
+    def dismiss(self) -> None:
+        os.close(self.write_fd)  # the standby reads EOF and exits
+        self.reply.close()
+
+
 class LocalBackend:
     """Run supervisors as detached processes (their own session, no terminal).
 
@@ -26,20 +68,76 @@ class LocalBackend:
     """
 
     name = "local"
+    _lock = threading.Lock()
+    _standby: tuple[str, _Standby] | None = None
+    _seen: set[str] = set()
 
     def launch(self, module: str, job_dir: Path, env: dict[str, str]) -> int | None:
         """Start ``python -m module job_dir`` detached and return its pid."""
-        log = str(job_dir / "supervisor.log")
-        pid = os.posix_spawn(
-            sys.executable,
-            [sys.executable, "-m", module, str(job_dir)],
-            env,
-            file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
-                (os.POSIX_SPAWN_DUP2, 1, 2),
-            ],
-            setsid=True,
-        )
-        threading.Thread(target=_reap, args=(pid,), daemon=True, name=f"reap-{pid}").start()
+        key = "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
+        with LocalBackend._lock:
+            standby = LocalBackend._current(key)
+            pid = None
+            if standby is not None and _alive(standby.pid):
+                pid = standby.hand_over(job_dir)
+                if pid is None:
+                    standby.dismiss()
+                    LocalBackend._standby = None
+            if pid is None:
+                pid = _spawn(module, [str(job_dir)], env, job_dir / "supervisor.log", None)
+            if key in LocalBackend._seen and LocalBackend._standby is None:
+                LocalBackend._standby = (key, _spawn_standby(module, env))
+            LocalBackend._seen.add(key)
         return pid
+
+    @classmethod
+    def _current(cls, key: str) -> _Standby | None:
+        if cls._standby is None:
+            return None
+        if cls._standby[0] != key:
+            cls._standby[1].dismiss()
+            cls._standby = None
+            return None
+        return cls._standby[1]
+
+
+def _spawn(
+    module: str,
+    args: list[str],
+    env: dict[str, str],
+    log: Path | None,
+    pipes: tuple[int, int] | None,
+) -> int:
+    if pipes is not None:
+        actions = [
+            (os.POSIX_SPAWN_DUP2, pipes[0], 0),
+            (os.POSIX_SPAWN_DUP2, pipes[1], 1),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        ]
+    else:
+        out = str(log) if log is not None else os.devnull
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ]
+    pid = os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-m", module, *args],
+        env,
+        file_actions=actions,
+        setsid=True,
+    )
+    threading.Thread(target=_reap, args=(pid,), daemon=True, name=f"reap-{pid}").start()
+    return pid
+
+
+def _spawn_standby(module: str, env: dict[str, str]) -> _Standby:
+    request_read, request_write = os.pipe()
+    reply_read, reply_write = os.pipe()
+    try:
+        pid = _spawn(module, ["--standby"], env, None, (request_read, reply_write))
+    finally:
+        os.close(request_read)
+        os.close(reply_write)
+    return _Standby(pid, request_write, reply_read)

@@ -237,7 +237,9 @@ class Catalog:
                 "name": r["name"] if isinstance(r, dict) else r.name,
                 "step": r.get("step") if isinstance(r, dict) else r.step,
                 "value": r["value"] if isinstance(r, dict) else r.value,
-                "timestamp": r.get("timestamp", time.time()) if isinstance(r, dict) else r.timestamp,
+                "timestamp": r.get("timestamp", time.time())
+                if isinstance(r, dict)
+                else r.timestamp,
             }
             for r in rows
         ]

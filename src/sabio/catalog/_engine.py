@@ -81,9 +81,10 @@ def engine_for(url: str) -> Engine:
         return engine
 
 
-def dispose_all() -> None:
-    """Dispose every cached engine (used after fork and in tests)."""
+def dispose_all(close: bool = True) -> None:
+    """Drop every cached engine; after a fork pass ``close=False`` so the parent's
+    connections are left alone (SQLAlchemy's guidance for forked processes)."""
     with _lock:
         for engine in _engines.values():
-            engine.dispose()
+            engine.dispose(close=close)
         _engines.clear()

@@ -59,8 +59,9 @@ def describe(name: str, as_json: bool = typer.Option(False, "--json", help="Prin
         typer.echo(json.dumps(description, indent=2, default=str))
         return
     console = Console()
-    console.print(f"[bold]{name}[/]  {description['TrainingJobStatus']} "
-                  f"({description['SecondaryStatus']})")
+    console.print(
+        f"[bold]{name}[/]  {description['TrainingJobStatus']} ({description['SecondaryStatus']})"
+    )
     if description.get("FailureReason"):
         console.print(f"[red]Failure reason:[/] {description['FailureReason']}", highlight=False)
     if description.get("ModelArtifacts"):

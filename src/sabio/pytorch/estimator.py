@@ -1,4 +1,4 @@
-"""``sabio.pytorch.PyTorch``: SageMaker's PyTorch estimator, running the script in this environment."""
+"""``sabio.pytorch.PyTorch``: SageMaker's PyTorch estimator (script mode, this environment)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``sabio.sklearn.SKLearn``: SageMaker's SKLearn estimator, running the script in this environment."""
+"""``sabio.sklearn.SKLearn``: SageMaker's SKLearn estimator (script mode, this environment)."""
 
 from __future__ import annotations
 

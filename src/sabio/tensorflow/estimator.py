@@ -1,4 +1,4 @@
-"""``sabio.tensorflow.TensorFlow``: SageMaker's TensorFlow estimator, running the script in this environment."""
+"""``sabio.tensorflow.TensorFlow``: SageMaker's TensorFlow estimator (script mode)."""
 
 from __future__ import annotations
 

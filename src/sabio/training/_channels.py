@@ -9,7 +9,7 @@ from sabio.exceptions import NotFoundError, ValidationError
 from sabio.storage import Store
 from sabio.training._spec import ChannelSpec
 
-__all__ = ["check_channel", "channel_files", "materialize"]
+__all__ = ["channel_files", "check_channel", "materialize"]
 
 
 def _local_path(uri: str) -> Path | None:

@@ -82,9 +82,7 @@ def install_requirements(
     """
     text = requirements_file.read_text()
     lines = [
-        line.split("#", 1)[0].strip()
-        for line in text.splitlines()
-        if line.split("#", 1)[0].strip()
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
     ]
     plain = [line for line in lines if not line.startswith("-")]
     if len(plain) == len(lines) and not _unsatisfied(plain):
@@ -99,8 +97,18 @@ def install_requirements(
     tmp = target.with_name(target.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--target", str(tmp), "-r", str(requirements_file)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(tmp),
+            "-r",
+            str(requirements_file),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -30,7 +30,9 @@ def job_dir(settings: Settings, name: str) -> Path:
     return settings.jobs_dir / name
 
 
-def submit(settings: Settings, spec: TrainingJobSpec, store: Store | None = None) -> TrainingJobRecord:
+def submit(
+    settings: Settings, spec: TrainingJobSpec, store: Store | None = None
+) -> TrainingJobRecord:
     """Validate a spec, record the job and start its supervisor.
 
     Everything that can be checked before the job exists is checked first, so a bad
@@ -58,7 +60,10 @@ def submit(settings: Settings, spec: TrainingJobSpec, store: Store | None = None
         pid = backend_for(settings.backend).launch(SUPERVISOR_MODULE, folder, env)
     except OSError as exc:
         catalog.transition(
-            spec.job_name, "Failed", "Failed", "Training job failed",
+            spec.job_name,
+            "Failed",
+            "Failed",
+            "Training job failed",
             failure_reason=f"InternalServerError: cannot start the supervisor: {exc}",
         )
         raise

@@ -40,8 +40,12 @@ class HostProcess:
             stderr=subprocess.PIPE,
         )
         self._threads = [
-            threading.Thread(target=self._pump, args=(self.proc.stdout, "stdout", sink), daemon=True),
-            threading.Thread(target=self._pump, args=(self.proc.stderr, "stderr", sink), daemon=True),
+            threading.Thread(
+                target=self._pump, args=(self.proc.stdout, "stdout", sink), daemon=True
+            ),
+            threading.Thread(
+                target=self._pump, args=(self.proc.stderr, "stderr", sink), daemon=True
+            ),
             threading.Thread(target=self._wait, args=(done,), daemon=True),
         ]
         for thread in self._threads:

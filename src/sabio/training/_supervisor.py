@@ -26,7 +26,7 @@ from sabio.training._artifacts import pack_folder
 from sabio.training._channels import materialize
 from sabio.training._code import command_for, install_requirements, unpack_code
 from sabio.training._instances import instance_type
-from sabio.training._layout import HostLayout, host_names, to_cmd_args, decode_hyperparameters
+from sabio.training._layout import HostLayout, decode_hyperparameters, host_names, to_cmd_args
 from sabio.training._metrics import MetricFileFollower, RegexMetricParser
 from sabio.training._process import HostProcess
 from sabio.training._slots import SlotReservation
@@ -169,13 +169,18 @@ class Supervisor:
             )
             return 1
         except Exception as exc:
-            reason = f"ClientError: {exc}" if _is_user_facing(exc) else (
-                f"InternalServerError: {type(exc).__name__}: {exc}"
+            reason = (
+                f"ClientError: {exc}"
+                if _is_user_facing(exc)
+                else (f"InternalServerError: {type(exc).__name__}: {exc}")
             )
             self.log(traceback.format_exc())
             self._finish(start_usage, training_started, instance.usd_per_hour)
             self._status(
-                "Failed", "Failed", "Training job failed", failure_reason=reason[:FAILURE_REASON_LIMIT]
+                "Failed",
+                "Failed",
+                "Training job failed",
+                failure_reason=reason[:FAILURE_REASON_LIMIT],
             )
             return 1
         finally:
@@ -227,9 +232,7 @@ class Supervisor:
         requirements = self.layouts[0].code / "requirements.txt"
         if spec.entry_point and requirements.is_file():
             try:
-                extra_path = install_requirements(
-                    requirements, self.settings.cache_dir, self.log
-                )
+                extra_path = install_requirements(requirements, self.settings.cache_dir, self.log)
             except Exception as exc:
                 raise _UserError(f"ClientError: {exc}", None) from exc
         hps = decode_hyperparameters(spec.encoded_hyperparameters())
@@ -355,13 +358,44 @@ def _is_user_facing(exc: Exception) -> bool:
     return isinstance(exc, SabioError)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sabio.training._supervisor <job-dir>", file=sys.stderr)
-        return 2
-    job_dir = Path(argv[0])
+def _serve_standby() -> int:
+    """Standby mode: warm up once, then fork a supervisor per job folder read from stdin.
+
+    The parent answers each job folder with the forked supervisor's pid on stdout and
+    exits at end-of-file (when the submitting process is gone).
+    """
+    from sabio.catalog._engine import dispose_all
+
+    Catalog.open(load_settings())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked supervisors are reaped by the kernel
+    for raw in sys.stdin.buffer:
+        job_dir = raw.decode().strip()
+        if not job_dir:
+            continue
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            dispose_all(close=False)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            log = os.open(
+                Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
+            )
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            sys.stdout.flush()
+            code = 1
+            try:
+                code = _run(Path(job_dir))
+            finally:
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _run(job_dir: Path) -> int:
     supervisor = Supervisor(job_dir, load_settings())
     signal.signal(
         signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
@@ -370,6 +404,17 @@ def main(argv: list[str] | None = None) -> int:
         signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
     )
     return supervisor.run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m sabio.training._supervisor <job-dir>|--standby", file=sys.stderr)
+        return 2
+    if argv[0] == "--standby":
+        return _serve_standby()
+    return _run(Path(argv[0]))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``sabio.xgboost.XGBoost``: SageMaker's XGBoost estimator, running the script in this environment."""
+"""``sabio.xgboost.XGBoost``: SageMaker's XGBoost estimator (script mode, this environment)."""
 
 from __future__ import annotations
 

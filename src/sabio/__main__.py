@@ -1,0 +1,5 @@
+"""``python -m sabio``."""
+
+from sabio.cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""``python -m sabio.cli``."""
+
+from sabio.cli import main
+
+main()
