@@ -52,7 +52,9 @@ def main() -> None:
     print(f"{'':28}{'median':>10}{'p90':>10}")
     print(f"{'sabio Estimator.fit()':28}{statistics.median(fits):>10.3f}{_p90(fits):>10.3f}")
     print(f"{'plain python script.py':28}{statistics.median(plain):>10.3f}{_p90(plain):>10.3f}")
-    print(f"{'overhead (fit - plain)':28}{statistics.median(overhead):>10.3f}{_p90(overhead):>10.3f}")
+    print(
+        f"{'overhead (fit - plain)':28}{statistics.median(overhead):>10.3f}{_p90(overhead):>10.3f}"
+    )
     print("target: median overhead < 0.5 s (SageMaker: minutes; local mode with Docker: tens of s)")
 
 

@@ -104,13 +104,6 @@ def test_framework_modules_load_no_framework() -> None:
     assert json.loads(out) == []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: `import sagemaker; sagemaker.estimator.Estimator(...)` (the usual SageMaker "
-        "notebook form) fails: sabio/__init__.py's lazy __getattr__ knows no submodules"
-    ),
-    strict=True,
-)
 def test_import_sabio_as_sagemaker_submodules_resolve_without_explicit_import() -> None:
     _run_python(
         """

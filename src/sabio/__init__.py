@@ -43,7 +43,29 @@ if TYPE_CHECKING:
     from sabio.session import Session, get_execution_role
 
 
+#: Submodules reachable as attributes, as ``sagemaker.estimator.Estimator`` is in notebooks.
+_SUBMODULES = frozenset(
+    {
+        "analytics",
+        "estimator",
+        "exceptions",
+        "image_uris",
+        "inputs",
+        "pytorch",
+        "runtime",
+        "session",
+        "sklearn",
+        "tensorflow",
+        "xgboost",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"sabio.{name}")
+        globals()[name] = module
+        return module
     try:
         module_name, attribute = _LAZY[name]
     except KeyError:

@@ -73,7 +73,11 @@ def test_transition_after_terminal_returns_false(catalog: Catalog, terminal: str
     assert not catalog.transition("job-1", "Failed", "Failed", failure_reason="second")
 
     after = catalog.get_training_job("job-1", with_history=True)
-    assert (after.status, after.failure_reason, after.ended_at) == (terminal, "first", ended.ended_at)
+    assert (after.status, after.failure_reason, after.ended_at) == (
+        terminal,
+        "first",
+        ended.ended_at,
+    )
     assert after.history == ended.history
 
 

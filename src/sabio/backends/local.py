@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = ["LocalBackend"]
 
@@ -69,8 +70,8 @@ class LocalBackend:
 
     name = "local"
     _lock = threading.Lock()
-    _standby: tuple[str, _Standby] | None = None
-    _seen: set[str] = set()
+    _standby: ClassVar[tuple[str, _Standby] | None] = None
+    _seen: ClassVar[set[str]] = set()
 
     def launch(self, module: str, job_dir: Path, env: dict[str, str]) -> int | None:
         """Start ``python -m module job_dir`` detached and return its pid."""

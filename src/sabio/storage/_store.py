@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -23,6 +22,7 @@ from sabio.storage._keys import (
 from sabio.storage._local import LocalBackend
 from sabio.storage._messages import backend_error, conflict_error, missing_error
 from sabio.storage._s3 import S3Backend
+from sabio.storage._target import Target, walk_local
 
 __all__ = ["Store", "UriLike"]
 
@@ -31,34 +31,6 @@ _Uris = list[str]
 _Paths = list[Path]
 _MODES = {"r": (False, True), "rt": (False, True), "rb": (False, False)}
 _MODES |= {"w": (True, True), "wt": (True, True), "wb": (True, False)}
-
-
-@dataclass(frozen=True)
-class _Target:
-    """A parsed URI bound to the backend that holds it and its native path there."""
-
-    location: ObjectLocation | LocalLocation
-    backend: Backend
-    path: str
-
-    @property
-    def uri(self) -> str:
-        return self.location.uri
-
-    @property
-    def is_folder_form(self) -> bool:
-        """Written as a folder: a bucket root or a key ending with ``/``."""
-        loc = self.location
-        return isinstance(loc, ObjectLocation) and (not loc.key or loc.key.endswith("/"))
-
-    def child_uri(self, relative: str) -> str:
-        loc = self.location
-        if isinstance(loc, ObjectLocation):
-            return loc.child(relative).uri
-        return f"file://{os.path.join(loc.path, *relative.split('/'))}"
-
-    def child_path(self, relative: str) -> str:
-        return self.backend.join(self.path, relative)
 
 
 class Store:
@@ -70,6 +42,10 @@ class Store:
     the ``s3_*`` credentials of the settings). ``file:///abs/path`` URIs and plain paths
     always mean the local filesystem (e.g. training data in a local folder); they can be read,
     listed and written, never deleted.
+
+    The part of an ``s3://`` store_url after the scheme is not used: URIs map one-to-one to
+    the server's buckets, so ``s3://bucket/key`` means the same object to sabio, boto3 and
+    the AWS CLI.
 
     Contracts shared by every method:
 
@@ -121,9 +97,19 @@ class Store:
         """Return the default bucket's name (``settings.default_bucket``), creating it if missing.
 
         Like ``sagemaker.Session.default_bucket()``.
+
+        Raises:
+            ConfigError: the configured name breaks the S3 naming rules.
         """
         name = self.settings.default_bucket
-        self.create_bucket(name)
+        if name not in self._known_buckets:
+            try:
+                validate_bucket(name)
+            except ValidationError as exc:
+                raise ConfigError(
+                    f"{exc} Fix SABIO_DEFAULT_BUCKET or 'default_bucket' in config.toml."
+                ) from exc
+            self.create_bucket(name)
         return name
 
     def create_bucket(self, name: str) -> None:
@@ -180,7 +166,7 @@ class Store:
         prefix = key_prefix.rstrip("/")
         validate_key(prefix, uri=f"s3://{bucket}/{key_prefix}", folder=True)
         if source.is_dir():
-            keys = [(path, join_key(prefix, rel)) for path, rel in _walk_local(source)]
+            keys = [(path, join_key(prefix, rel)) for path, rel in walk_local(source)]
             result = f"s3://{bucket}/{prefix}"
         elif source.is_file():
             keys = [(source, join_key(prefix, source.name))]
@@ -420,24 +406,24 @@ class Store:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _resolve(self, uri: UriLike) -> _Target:
+    def _resolve(self, uri: UriLike) -> Target:
         location = parse_uri(uri)
         if isinstance(location, LocalLocation):
-            return _Target(location, self._files, str(location.path))
+            return Target(location, self._files, str(location.path))
         path = self._objects.bucket_path(location.bucket)
         key = location.key.rstrip("/")
         if key:
             path = self._objects.join(path, key)
-        return _Target(location, self._objects, path)
+        return Target(location, self._objects, path)
 
-    def _object(self, uri: UriLike) -> _Target:
+    def _object(self, uri: UriLike) -> Target:
         """Resolve a URI that must name one object (not a bucket or folder)."""
         target = self._resolve(uri)
         if isinstance(target.location, ObjectLocation):
             validate_key(target.location.key, uri=target.uri)
         return target
 
-    def _walk(self, target: _Target) -> _Uris:
+    def _walk(self, target: Target) -> _Uris:
         """Relative keys under a folder; stored keys that would be unsafe are refused."""
         relatives = [rel for rel, _ in target.backend.walk(target.path)]
         if isinstance(target.location, ObjectLocation):
@@ -446,16 +432,18 @@ class Store:
                 validate_key(child.key, uri=child.uri)
         return relatives
 
-    def _require_bucket(self, target: _Target) -> None:
+    def _require_bucket(self, target: Target) -> None:
         location = target.location
         if isinstance(location, ObjectLocation) and not self.bucket_exists(location.bucket):
             raise self._missing(target)
 
-    def _missing(self, target: _Target) -> NotFoundError:
+    def _missing(self, target: Target) -> NotFoundError:
+        if isinstance(target.location, ObjectLocation):  # it may have been deleted meanwhile
+            self._known_buckets.discard(target.location.bucket)
         return missing_error(target.location, target.backend, target.path)
 
     @contextmanager
-    def _guard(self, target: _Target, action: str, *, writing: bool = False) -> Iterator[None]:
+    def _guard(self, target: Target, action: str, *, writing: bool = False) -> Iterator[None]:
         """Turn backend ``OSError``s into sabio's errors, naming the URI and the fix."""
         try:
             yield
@@ -471,13 +459,3 @@ class Store:
             if not isinstance(target.backend, S3Backend):  # a bug of ours: let it surface
                 raise
             raise backend_error(target.location, action, exc, self.settings) from exc
-
-
-def _walk_local(folder: Path) -> Iterator[tuple[Path, str]]:
-    """``(path, relative key)`` of every file below ``folder``, in sorted order."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        relative = os.path.relpath(dirpath, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in sorted(filenames):
-            yield Path(dirpath, name), prefix + name

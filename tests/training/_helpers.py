@@ -1,0 +1,48 @@
+"""Readers of training job outputs shared by the training tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sabio.session import Session
+from sabio.training import job_dir
+
+
+def tar_members(session: Session, uri: str) -> dict[str, bytes]:
+    """Name → content of every file in the ``.tar.gz`` object at ``uri``."""
+    with tarfile.open(fileobj=io.BytesIO(session.store.get_bytes(uri)), mode="r:gz") as tar:
+        return {
+            m.name: tar.extractfile(m).read()  # type: ignore[union-attr]
+            for m in tar.getmembers()
+            if m.isfile()
+        }
+
+
+def model_json(session: Session, job_name: str, member: str) -> Any:
+    """A JSON file the job wrote into its model folder, read back from ``model.tar.gz``."""
+    uri = session.describe_training_job(job_name)["ModelArtifacts"]["S3ModelArtifacts"]
+    return json.loads(tar_members(session, uri)[member])
+
+
+def job_log(session: Session, job_name: str) -> str:
+    """The job's log file."""
+    return (job_dir(session.settings, job_name) / "logs.txt").read_text()
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
