@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first and pinned: this takes the CPU build on this disk instead of a CUDA one.
+	$(BIN)/python -m pip install --quiet "torch==2.13.0" "xgboost-cpu"
 	$(BIN)/python -m pip install --quiet -e ".[dev,s3,nn,server]"
 	touch $(STAMP)
 
