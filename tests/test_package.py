@@ -108,8 +108,10 @@ def test_import_sabio_as_sagemaker_submodules_resolve_without_explicit_import() 
     _run_python(
         """
         import sabio as sagemaker
-        sagemaker.estimator.Estimator
-        sagemaker.inputs.TrainingInput
-        sagemaker.session.Session
+        assert sagemaker.estimator.Estimator is sagemaker.Estimator
+        assert sagemaker.inputs.TrainingInput is sagemaker.TrainingInput
+        assert sagemaker.session.Session is sagemaker.Session
+        assert sagemaker.sklearn.SKLearn.__name__ == "SKLearn"
+        assert sagemaker.xgboost.XGBoost.__name__ == "XGBoost"
         """
     )

@@ -408,3 +408,14 @@ def test_store_writes_file_uris(store: Store, tmp_path: Path) -> None:
     target = tmp_path / "out" / "model.tar.gz"
     store.put_bytes(f"file://{target}", b"tar")
     assert target.read_bytes() == b"tar"
+
+
+def test_store_local_arguments_accept_file_uris(
+    store: Store, bucket: str, folder: Path, tmp_path: Path
+) -> None:
+    uri = store.upload(f"file://{folder}", bucket, key_prefix="ds")
+    assert uri == f"s3://{bucket}/ds"
+    paths = store.download(uri, f"file://{tmp_path / 'down'}")
+    assert paths[0] == tmp_path / "down" / "README.txt"
+    with pytest.raises(ValidationError, match="upload\\(\\) reads from a local path"):
+        store.upload(f"s3://{bucket}/ds", bucket)

@@ -161,7 +161,7 @@ class Store:
             NotFoundError: ``local_path`` or the bucket does not exist.
             InvalidKeyError: ``key_prefix`` or a resulting key is unsafe.
         """
-        source = Path(local_path)
+        source = _local(local_path, "upload() reads from")
         bucket = self.default_bucket() if bucket is None else validate_bucket(bucket)
         prefix = key_prefix.rstrip("/")
         validate_key(prefix, uri=f"s3://{bucket}/{key_prefix}", folder=True)
@@ -199,7 +199,7 @@ class Store:
             InvalidKeyError: a stored key would escape ``local_dir`` (e.g. contains ``..``).
         """
         target = self._resolve(uri)
-        dest = Path(local_dir)
+        dest = _local(local_dir, "download() writes to")
         with self._guard(target, "download"):
             self._require_bucket(target)
             if not target.is_folder_form and target.backend.is_file(target.path):
@@ -340,7 +340,7 @@ class Store:
             NotFoundError: ``local_path`` does not exist.
             ValidationError: ``local_path`` is a folder (use :meth:`upload`).
         """
-        source = Path(local_path)
+        source = _local(local_path, "put_file() reads from")
         if source.is_dir():
             raise ValidationError(
                 f"{source} is a folder; put_file() copies one file. Use upload() for folders."
@@ -361,7 +361,7 @@ class Store:
             The written local file.
         """
         target = self._object(uri)
-        dest = Path(local_path)
+        dest = _local(local_path, "get_file() writes to")
         if dest.is_dir():
             dest = dest / os.path.basename(target.path)
         with self._guard(target, "read"):
@@ -459,3 +459,14 @@ class Store:
             if not isinstance(target.backend, S3Backend):  # a bug of ours: let it surface
                 raise
             raise backend_error(target.location, action, exc, self.settings) from exc
+
+
+def _local(path: UriLike, role: str) -> Path:
+    """A local path given as a path or ``file://`` URI; store URIs are refused."""
+    location = parse_uri(path)
+    if not isinstance(location, LocalLocation):
+        raise ValidationError(
+            f"{role} a local path, got the store URI {location.uri}. "
+            "Pass a path on this machine (or a file:// URI)."
+        )
+    return location.path
