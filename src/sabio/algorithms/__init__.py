@@ -1,0 +1,52 @@
+"""Built-in algorithms: script-mode programs that need no user code.
+
+Each built-in is a package runnable as ``python -m sabio.algorithms.<name>`` that obeys the
+same SageMaker job contract as user scripts (``SM_*`` environment, ``/opt/ml``-style job
+folder, ``failure`` file, metric lines) and ships SageMaker inference handlers in
+``sabio.algorithms.<name>.inference`` (``model_fn``, ``input_fn``, ``predict_fn``,
+``output_fn``), so a deployed model needs no ``inference.py``.
+
+==============  =====================================  ============================================
+built-in        program                                model files
+==============  =====================================  ============================================
+XGBoost         ``sabio.algorithms.xgboost``           ``xgboost-model`` (XGBoost JSON)
+Random forest   ``sabio.algorithms.random_forest``     ``model.skops``
+Linear learner  ``sabio.algorithms.linear_learner``    ``model.skops``
+MLP (PyTorch)   ``sabio.algorithms.mlp``               ``model.safetensors`` + ``mlp-config.json``
+==============  =====================================  ============================================
+
+Every model folder also holds ``sabio-model.json`` (task, label classes, decision threshold
+and the fitted preprocessing) and, when there was data to evaluate on, ``evaluation.json``
+and ``report.html``.
+
+Errors: :class:`HyperparameterError` and :class:`DataError` end a training job with a
+``failure`` file (exit status 1); :class:`PayloadError` is a bad inference request (answer
+4xx). All are :class:`sabio.exceptions.ValidationError` (hence ``ValueError``).
+
+This package imports nothing heavy: frameworks load only inside the programs.
+"""
+
+from __future__ import annotations
+
+from sabio.algorithms._errors import AlgorithmError, DataError, HyperparameterError, PayloadError
+
+__all__ = [
+    "BUILTIN_ALGORITHMS",
+    "INFERENCE_MODULES",
+    "PROGRAMS",
+    "AlgorithmError",
+    "DataError",
+    "HyperparameterError",
+    "PayloadError",
+]
+
+#: Names of the built-in algorithms (the ``<name>`` in ``sabio.algorithms.<name>``).
+BUILTIN_ALGORITHMS: tuple[str, ...] = ("xgboost", "random_forest", "linear_learner", "mlp")
+
+#: Module to run with ``python -m`` for each built-in.
+PROGRAMS: dict[str, str] = {name: f"sabio.algorithms.{name}" for name in BUILTIN_ALGORITHMS}
+
+#: Module holding the SageMaker inference handlers of each built-in.
+INFERENCE_MODULES: dict[str, str] = {
+    name: f"sabio.algorithms.{name}.inference" for name in BUILTIN_ALGORITHMS
+}

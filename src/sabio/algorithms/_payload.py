@@ -1,0 +1,190 @@
+"""Parsing inference request bodies into raw feature rows.
+
+``input_fn`` has no access to the model (SageMaker's handler contract), so bodies become a
+:class:`Payload` of raw values; matching them to the model's columns happens in ``predict_fn``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sabio.algorithms._errors import DataError, PayloadError
+from sabio.algorithms._libsvm import parse_libsvm
+
+__all__ = ["CONTENT_TYPES", "Payload", "as_payload", "media_type", "parse_payload"]
+
+CONTENT_TYPES = (
+    "text/csv",
+    "application/json",
+    "application/jsonlines",
+    "application/x-npy",
+    "text/libsvm",
+)
+_SYNONYMS = {
+    "application/x-jsonlines": "application/jsonlines",
+    "application/jsonl": "application/jsonlines",
+    "application/x-ndjson": "application/jsonlines",
+    "text/x-libsvm": "text/libsvm",
+    "application/npy": "application/x-npy",
+}
+
+
+@dataclass
+class Payload:
+    """Raw rows of a request.
+
+    Attributes:
+        frame: one row per instance; column names are feature names when ``named``,
+            positions otherwise.
+        named: columns carry feature names (JSON objects).
+        sparse: libsvm rows, where absent trailing features are missing values.
+    """
+
+    frame: pd.DataFrame
+    named: bool = False
+    sparse: bool = False
+
+
+def media_type(content_type: str | None) -> str:
+    """``"Text/CSV; charset=utf-8"`` → ``"text/csv"`` (with synonyms resolved)."""
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return _SYNONYMS.get(base, base)
+
+
+def _text(body: bytes | bytearray | str) -> str:
+    if isinstance(body, str):
+        return body
+    try:
+        return bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        raise PayloadError("The request body is not UTF-8 text.") from None
+
+
+def parse_payload(
+    body: bytes | bytearray | str, content_type: str | None, *, allow_libsvm: bool = False
+) -> Payload:
+    """Turn a request body into a :class:`Payload`.
+
+    Raises:
+        PayloadError: unsupported content type, empty or malformed body.
+    """
+    kind = media_type(content_type)
+    supported = [c for c in CONTENT_TYPES if allow_libsvm or c != "text/libsvm"]
+    if kind not in supported:
+        raise PayloadError(
+            f"Unsupported content type {content_type!r}: expected one of {', '.join(supported)}."
+        )
+    if kind == "application/x-npy":
+        return _from_rows(_npy(body))
+    text = _text(body)
+    if not text.strip():
+        raise PayloadError(f"The request body is empty: expected {kind} rows of feature values.")
+    if kind == "text/csv":
+        return _csv(text)
+    if kind == "text/libsvm":
+        return _libsvm(text)
+    if kind == "application/jsonlines":
+        lines = [line for line in text.splitlines() if line.strip()]
+        return _from_rows([_unwrap(_json(line)) for line in lines])
+    return _from_rows(_json_rows(_json(text)))
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PayloadError(f"The request body is not valid JSON: {exc}.") from None
+
+
+def _unwrap(row: Any) -> Any:
+    """``{"features": [...]}`` (SageMaker's JSON record form) → the list."""
+    if isinstance(row, dict) and set(row) == {"features"}:
+        return row["features"]
+    return row
+
+
+def _json_rows(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        if "instances" in value:
+            value = value["instances"]
+        elif "features" in value:
+            return [value["features"]]
+        else:
+            return [value]
+    if isinstance(value, list) and value and not isinstance(value[0], list | dict):
+        return [value]  # one flat row
+    if not isinstance(value, list):
+        raise PayloadError(
+            'Expected JSON like {"instances": [[...], ...]}, a list of rows, or a list of '
+            f"objects, got {type(value).__name__}."
+        )
+    return [_unwrap(row) for row in value]
+
+
+def _from_rows(rows: list[Any]) -> Payload:
+    if len(rows) == 0:
+        raise PayloadError("The request holds no rows: expected at least one instance.")
+    if all(isinstance(row, dict) for row in rows):
+        return Payload(pd.DataFrame.from_records(rows), named=True)
+    if all(isinstance(row, list | tuple | np.ndarray) for row in rows):
+        widths = {len(row) for row in rows}
+        if len(widths) > 1:
+            raise PayloadError(
+                f"Rows have different numbers of values ({sorted(widths)}): every row needs "
+                "one value per feature."
+            )
+        return Payload(pd.DataFrame([list(row) for row in rows]))
+    raise PayloadError("Every instance must be a list of values or an object {column: value}.")
+
+
+def _csv(text: str) -> Payload:
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise PayloadError(
+            f"Cannot read the CSV body: {exc}. Every row needs one value per feature."
+        ) from None
+    return Payload(frame)
+
+
+def _libsvm(text: str) -> Payload:
+    try:
+        matrix, _ = parse_libsvm(text, source="libsvm request", require_label=False)
+    except DataError as exc:
+        raise PayloadError(str(exc)) from None
+    if matrix.shape[0] == 0:
+        raise PayloadError("The request holds no rows: expected at least one libsvm line.")
+    return Payload(pd.DataFrame(matrix), sparse=True)
+
+
+def _npy(body: bytes | bytearray | str) -> list[Any]:
+    raw = body.encode("latin-1") if isinstance(body, str) else bytes(body)
+    try:
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise PayloadError(f"Cannot read the body as a .npy array: {exc}.") from None
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2:
+        raise PayloadError(f"Expected a 1-D or 2-D .npy array, got shape {array.shape}.")
+    return [list(row) for row in array.tolist()]
+
+
+def as_payload(data: Any) -> Payload:
+    """Accept what a custom ``input_fn`` may hand to ``predict_fn`` (frame, array, rows)."""
+    if isinstance(data, Payload):
+        return data
+    if isinstance(data, pd.DataFrame):
+        named = not isinstance(data.columns, pd.RangeIndex)
+        return Payload(data.reset_index(drop=True), named=named)
+    if isinstance(data, np.ndarray):
+        return _from_rows([list(row) for row in np.atleast_2d(data).tolist()])
+    if isinstance(data, list | dict):
+        return _from_rows(_json_rows(data))
+    raise PayloadError(f"Cannot predict on a {type(data).__name__}: expected rows of values.")

@@ -1,0 +1,192 @@
+"""The shared part of the built-ins' inference handlers: the loaded model, matching raw rows
+to its columns, predicting, and formatting answers.
+
+Answers follow SageMaker's built-ins: ``text/csv`` gives one line per row (the value, the
+positive-class probability, or comma-separated class probabilities); ``application/json``
+gives ``{"predictions": [{"score": ..., "predicted_label": ...}]}`` like Linear Learner;
+``application/jsonlines`` one such object per line; ``application/x-npy`` the score array.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sabio.algorithms._errors import PayloadError
+from sabio.algorithms._metrics import Arr
+from sabio.algorithms._payload import Payload, as_payload, media_type
+from sabio.algorithms._preprocess import Preprocessor
+from sabio.algorithms._task import BINARY, REGRESSOR
+
+__all__ = ["ACCEPTS", "Prediction", "ServingModel", "format_output", "read_meta"]
+
+META_FILE = "sabio-model.json"
+ACCEPTS = ("application/json", "text/csv", "application/jsonlines", "application/x-npy")
+
+
+def read_meta(model_dir: str | Path, algorithm: str) -> dict[str, Any]:
+    """Load ``sabio-model.json`` and check it belongs to ``algorithm``.
+
+    Raises:
+        FileNotFoundError: the folder holds no sabio built-in model.
+        ValueError: the model was trained by another built-in.
+    """
+    path = Path(model_dir) / META_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No {META_FILE} in {model_dir}: this folder does not hold a model trained by the "
+            f"sabio {algorithm} built-in."
+        )
+    meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("algorithm") != algorithm:
+        raise ValueError(
+            f"The model in {model_dir} was trained by the {meta.get('algorithm')!r} built-in, "
+            f"not {algorithm!r}: serve it with sabio.algorithms.{meta.get('algorithm')}.inference."
+        )
+    return meta
+
+
+@dataclass
+class Prediction:
+    """Predictions for a batch of rows.
+
+    Attributes:
+        task: predictor type.
+        scores: values, positive-class probabilities or ``(n, k)`` class probabilities.
+        classes: class labels (classification).
+        threshold: decision threshold of a binary model.
+    """
+
+    task: str
+    scores: Arr
+    classes: list[Any] | None = None
+    threshold: float = 0.5
+
+    def labels(self) -> list[Any]:
+        """Predicted class labels (classification only)."""
+        classes = self.classes or []
+        if self.task == BINARY:
+            return [classes[int(p >= self.threshold)] for p in self.scores.tolist()]
+        return [classes[i] for i in np.argmax(self.scores, axis=1).tolist()]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One ``{"score": ..., "predicted_label": ...}`` object per row."""
+        if self.task == REGRESSOR:
+            return [{"score": float(v)} for v in self.scores.tolist()]
+        return [
+            {"score": score, "predicted_label": label}
+            for score, label in zip(self.scores.tolist(), self.labels(), strict=True)
+        ]
+
+
+@dataclass
+class ServingModel:
+    """A built-in model ready to predict on raw rows."""
+
+    meta: dict[str, Any]
+    preprocessor: Preprocessor
+    score: Callable[[Arr], Arr]
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any], score: Callable[[Arr], Arr]) -> ServingModel:
+        """Build from ``sabio-model.json`` contents and a scoring function."""
+        return cls(meta, Preprocessor.from_json(meta["preprocessing"]), score)
+
+    def align(self, payload: Payload) -> pd.DataFrame:
+        """Raw rows with the model's columns in the model's order.
+
+        Raises:
+            PayloadError: wrong number of features or missing columns.
+        """
+        columns = self.preprocessor.columns
+        frame = payload.frame
+        if payload.named:
+            missing = [c for c in columns if c not in frame.columns]
+            if missing:
+                raise PayloadError(
+                    f"Instances lack feature(s) {missing[:10]}: expected the {len(columns)} "
+                    f"features {columns[:20]}, got {list(map(str, frame.columns))[:20]}."
+                )
+            return frame[columns].reset_index(drop=True)
+        if payload.sparse:
+            extra = frame.iloc[:, len(columns) :]
+            if extra.notna().to_numpy().any():
+                raise PayloadError(
+                    f"expected at most {len(columns)} features (indices 0..{len(columns) - 1}), "
+                    f"got a feature with index up to {frame.shape[1] - 1}."
+                )
+            frame = frame.iloc[:, : len(columns)].reindex(columns=range(len(columns)))
+        elif len(frame) and [str(v).strip() for v in frame.iloc[0].tolist()] == columns:
+            frame = frame.iloc[1:]  # a CSV header that names the model's columns
+        if frame.shape[1] != len(columns):
+            hint = (
+                " Send feature values only, without the label column."
+                if frame.shape[1] == len(columns) + 1
+                else ""
+            )
+            raise PayloadError(
+                f"expected {len(columns)} features ({', '.join(columns[:10])}"
+                f"{', ...' if len(columns) > 10 else ''}), got {frame.shape[1]}.{hint}"
+            )
+        if len(frame) == 0:
+            raise PayloadError("The request holds no rows: expected at least one instance.")
+        aligned = frame.reset_index(drop=True)
+        aligned.columns = columns
+        return aligned
+
+    def predict(self, data: Any) -> Prediction:
+        """Predict on a payload (or a frame/array/rows from a custom ``input_fn``)."""
+        frame = self.align(as_payload(data))
+        x = self.preprocessor.transform(frame, source="request", error=PayloadError)
+        return Prediction(
+            task=self.meta["predictor_type"],
+            scores=self.score(x),
+            classes=self.meta.get("classes"),
+            threshold=float(self.meta.get("threshold", 0.5)),
+        )
+
+
+def _accept(accept: str | None) -> str:
+    for part in (accept or "").split(","):
+        kind = media_type(part)
+        if kind in ("", "*/*", "application/*"):
+            return "application/json"
+        if kind == "text/*":
+            return "text/csv"
+        if kind in ACCEPTS:
+            return kind
+    raise PayloadError(f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}.")
+
+
+def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | str, str]:
+    """Serialise predictions as ``(body, content_type)``.
+
+    Raises:
+        PayloadError: for an accept type the built-ins cannot produce.
+    """
+    kind = _accept(accept)
+    scores = prediction.scores
+    if kind == "text/csv":
+        if scores.ndim == 2:
+            lines = [",".join(repr(float(v)) for v in row) for row in scores.tolist()]
+        else:
+            lines = [repr(float(v)) for v in scores.tolist()]
+        return "\n".join(lines), kind
+    if kind == "application/x-npy":
+        buffer = io.BytesIO()
+        np.save(buffer, scores, allow_pickle=False)
+        return buffer.getvalue(), kind
+    records = prediction.records()
+    if kind == "application/jsonlines":
+        return "\n".join(json.dumps(record) for record in records), kind
+    body: dict[str, Any] = {"predictions": records}
+    if prediction.classes is not None:
+        body["labels"] = prediction.classes
+    return json.dumps(body), kind

@@ -1,0 +1,61 @@
+"""SageMaker inference handlers of the linear learner built-in.
+
+Requests hold raw feature rows (no label) as ``text/csv``, ``application/json``,
+``application/jsonlines`` or ``application/x-npy``; answers follow SageMaker's Linear
+Learner (``{"predictions": [{"score": ..., "predicted_label": ...}]}``).
+
+Example:
+    >>> from sabio.algorithms.linear_learner import inference  # doctest: +SKIP
+    >>> model = inference.model_fn("model")  # doctest: +SKIP
+    >>> rows = inference.input_fn("19,female,27.9,0,yes,southwest", "text/csv")  # doctest: +SKIP
+    >>> inference.output_fn(inference.predict_fn(rows, model), "application/json")
+    ... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sabio.algorithms._payload import Payload, parse_payload
+from sabio.algorithms._serving import Prediction, ServingModel, format_output, read_meta
+from sabio.algorithms._sklearn import MODEL_FILE, load_model, predict_scores
+
+__all__ = ["input_fn", "model_fn", "output_fn", "predict_fn"]
+
+
+def model_fn(model_dir: str) -> ServingModel:
+    """Load ``model.skops`` (safely) and the saved preprocessing from ``model_dir``."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.linear_model import (
+        ElasticNet,
+        HuberRegressor,
+        LinearRegression,
+        LogisticRegression,
+        QuantileRegressor,
+        Ridge,
+    )
+
+    meta = read_meta(model_dir, "linear_learner")
+    expected = (
+        TransformedTargetRegressor, LinearRegression, Ridge, ElasticNet, HuberRegressor,
+        QuantileRegressor, LogisticRegression,
+    )  # fmt: skip
+    estimator = load_model(Path(model_dir) / MODEL_FILE, expected)
+    task = meta["predictor_type"]
+    return ServingModel.from_meta(meta, lambda x: predict_scores(estimator, x, task))
+
+
+def input_fn(body: bytes | str, content_type: str) -> Payload:
+    """Parse a request body (CSV, JSON, JSON Lines or NPY) into raw rows."""
+    return parse_payload(body, content_type)
+
+
+def predict_fn(data: Any, model: ServingModel) -> Prediction:
+    """Apply the saved preprocessing and predict."""
+    return model.predict(data)
+
+
+def output_fn(prediction: Prediction, accept: str) -> tuple[bytes | str, str]:
+    """Serialise predictions for the ``Accept`` type; returns ``(body, content_type)``."""
+    return format_output(prediction, accept)

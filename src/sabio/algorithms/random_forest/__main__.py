@@ -1,0 +1,9 @@
+"""Entry point: ``python -m sabio.algorithms.random_forest``."""
+
+from __future__ import annotations
+
+from sabio.algorithms._program import main
+from sabio.algorithms.random_forest._algorithm import ALGORITHM
+
+if __name__ == "__main__":
+    raise SystemExit(main(ALGORITHM))

@@ -1,0 +1,82 @@
+"""SageMaker inference handlers of the XGBoost built-in.
+
+A model server imports this module and calls ``model_fn(model_dir)`` once, then
+``input_fn`` → ``predict_fn`` → ``output_fn`` per request. Requests hold raw feature rows
+(no label) as ``text/csv``, ``application/json``, ``application/jsonlines``,
+``application/x-npy`` or ``text/libsvm``. A folder with only a SageMaker-trained
+``xgboost-model`` (no ``sabio-model.json``) is served too, on numeric features.
+
+Example:
+    >>> from sabio.algorithms.xgboost import inference  # doctest: +SKIP
+    >>> model = inference.model_fn("model")  # doctest: +SKIP
+    >>> rows = inference.input_fn("19,female,27.9,0,yes,southwest", "text/csv")  # doctest: +SKIP
+    >>> inference.output_fn(inference.predict_fn(rows, model), "text/csv")  # doctest: +SKIP
+    ('16884.9', 'text/csv')
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sabio.algorithms._payload import Payload, parse_payload
+from sabio.algorithms._serving import META_FILE, Prediction, ServingModel, format_output, read_meta
+from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
+from sabio.algorithms.xgboost._train import MODEL_FILE, scores_from_booster
+
+__all__ = ["input_fn", "model_fn", "output_fn", "predict_fn"]
+
+
+def _bare_meta(booster: Any) -> dict[str, Any]:
+    """Metadata for a plain SageMaker ``xgboost-model``: numeric features, no preprocessing."""
+    config = json.loads(booster.save_config())
+    objective = config["learner"]["objective"]["name"]
+    n_features = int(booster.num_features())
+    names = booster.feature_names or [f"f{i}" for i in range(n_features)]
+    task = BINARY if objective.startswith("binary:") else REGRESSOR
+    classes: list[Any] | None = [0, 1] if task == BINARY else None
+    if objective.startswith("multi:"):
+        task = MULTICLASS
+        classes = list(range(int(config["learner"]["learner_model_param"]["num_class"])))
+    return {
+        "algorithm": "xgboost",
+        "predictor_type": task,
+        "classes": classes,
+        "threshold": 0.5,
+        "preprocessing": {"columns": list(names), "categories": {}},
+        "hyperparameters": {"objective": objective},
+    }
+
+
+def model_fn(model_dir: str) -> ServingModel:
+    """Load ``xgboost-model`` and the saved preprocessing from ``model_dir``."""
+    import xgboost as xgb
+
+    booster = xgb.Booster()
+    booster.load_model(bytearray((Path(model_dir) / MODEL_FILE).read_bytes()))
+    booster.set_param({"nthread": 1})  # one request at a time; the server scales by workers
+    if (Path(model_dir) / META_FILE).is_file():
+        meta = read_meta(model_dir, "xgboost")
+    else:
+        meta = _bare_meta(booster)
+    objective = meta["hyperparameters"].get("objective") or {
+        REGRESSOR: "reg:squarederror",
+        BINARY: "binary:logistic",
+    }.get(meta["predictor_type"], "multi:softprob")
+    return ServingModel.from_meta(meta, lambda x: scores_from_booster(booster, x, objective))
+
+
+def input_fn(body: bytes | str, content_type: str) -> Payload:
+    """Parse a request body (CSV, JSON, JSON Lines, NPY or libsvm) into raw rows."""
+    return parse_payload(body, content_type, allow_libsvm=True)
+
+
+def predict_fn(data: Any, model: ServingModel) -> Prediction:
+    """Apply the saved preprocessing and predict."""
+    return model.predict(data)
+
+
+def output_fn(prediction: Prediction, accept: str) -> tuple[bytes | str, str]:
+    """Serialise predictions for the ``Accept`` type; returns ``(body, content_type)``."""
+    return format_output(prediction, accept)
