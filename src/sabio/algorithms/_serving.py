@@ -21,11 +21,20 @@ import pandas as pd
 
 from sabio.algorithms._errors import PayloadError
 from sabio.algorithms._metrics import Arr
-from sabio.algorithms._payload import Payload, as_payload, media_type
+from sabio.algorithms._payload import Payload, as_payload, media_type, parse_payload
 from sabio.algorithms._preprocess import Preprocessor
 from sabio.algorithms._task import BINARY, REGRESSOR
 
-__all__ = ["ACCEPTS", "Prediction", "ServingModel", "format_output", "read_meta"]
+__all__ = [
+    "ACCEPTS",
+    "Prediction",
+    "ServingModel",
+    "format_output",
+    "input_fn",
+    "output_fn",
+    "predict_fn",
+    "read_meta",
+]
 
 META_FILE = "sabio-model.json"
 ACCEPTS = ("application/json", "text/csv", "application/jsonlines", "application/x-npy")
@@ -190,3 +199,20 @@ def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | s
     if prediction.classes is not None:
         body["labels"] = prediction.classes
     return json.dumps(body), kind
+
+
+# The handlers every built-in shares; each built-in's ``inference`` module adds its own
+# ``model_fn`` (and XGBoost its libsvm-aware ``input_fn``).
+def input_fn(body: bytes | str, content_type: str) -> Payload:
+    """Parse a request body (CSV, JSON, JSON Lines or NPY) into raw rows."""
+    return parse_payload(body, content_type)
+
+
+def predict_fn(data: Any, model: ServingModel) -> Prediction:
+    """Apply the saved preprocessing and predict."""
+    return model.predict(data)
+
+
+def output_fn(prediction: Prediction, accept: str) -> tuple[bytes | str, str]:
+    """Serialise predictions for the ``Accept`` type; returns ``(body, content_type)``."""
+    return format_output(prediction, accept)

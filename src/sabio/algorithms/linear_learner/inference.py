@@ -15,10 +15,8 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from sabio.algorithms._payload import Payload, parse_payload
-from sabio.algorithms._serving import Prediction, ServingModel, format_output, read_meta
+from sabio.algorithms._serving import ServingModel, input_fn, output_fn, predict_fn, read_meta
 from sabio.algorithms._sklearn import MODEL_FILE, load_model, predict_scores
 
 __all__ = ["input_fn", "model_fn", "output_fn", "predict_fn"]
@@ -44,18 +42,3 @@ def model_fn(model_dir: str) -> ServingModel:
     estimator = load_model(Path(model_dir) / MODEL_FILE, expected)
     task = meta["predictor_type"]
     return ServingModel.from_meta(meta, lambda x: predict_scores(estimator, x, task))
-
-
-def input_fn(body: bytes | str, content_type: str) -> Payload:
-    """Parse a request body (CSV, JSON, JSON Lines or NPY) into raw rows."""
-    return parse_payload(body, content_type)
-
-
-def predict_fn(data: Any, model: ServingModel) -> Prediction:
-    """Apply the saved preprocessing and predict."""
-    return model.predict(data)
-
-
-def output_fn(prediction: Prediction, accept: str) -> tuple[bytes | str, str]:
-    """Serialise predictions for the ``Accept`` type; returns ``(body, content_type)``."""
-    return format_output(prediction, accept)

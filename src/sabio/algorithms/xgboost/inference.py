@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from sabio.algorithms._payload import Payload, parse_payload
-from sabio.algorithms._serving import META_FILE, Prediction, ServingModel, format_output, read_meta
+from sabio.algorithms._serving import (
+    META_FILE,
+    ServingModel,
+    output_fn,
+    predict_fn,
+    read_meta,
+)
 from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 from sabio.algorithms.xgboost._train import MODEL_FILE, scores_from_booster
 
@@ -70,13 +76,3 @@ def model_fn(model_dir: str) -> ServingModel:
 def input_fn(body: bytes | str, content_type: str) -> Payload:
     """Parse a request body (CSV, JSON, JSON Lines, NPY or libsvm) into raw rows."""
     return parse_payload(body, content_type, allow_libsvm=True)
-
-
-def predict_fn(data: Any, model: ServingModel) -> Prediction:
-    """Apply the saved preprocessing and predict."""
-    return model.predict(data)
-
-
-def output_fn(prediction: Prediction, accept: str) -> tuple[bytes | str, str]:
-    """Serialise predictions for the ``Accept`` type; returns ``(body, content_type)``."""
-    return format_output(prediction, accept)
