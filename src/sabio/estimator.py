@@ -209,8 +209,12 @@ class EstimatorBase:
         session = self.sagemaker_session
         name = job_name or _unique_name(self.base_job_name or self._default_base_name())
         training.check_job_name(name)
-        spec = self._build_spec(name, inputs)
-        training.submit(session.settings, spec, session.store)
+        with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
+            archive = self._pack_code(Path(tmp)) if self.entry_point else None
+            spec = self._build_spec(name, inputs, code=archive is not None)
+            # submit() validates everything first and uploads the code only once the job
+            # is recorded, so a refused fit leaves nothing in the store.
+            training.submit(session.settings, spec, session.store, code_archive=archive)
         self._current_job_name = name
         self.latest_training_job = TrainingJob(name, session)
         if wait:
@@ -255,7 +259,7 @@ class EstimatorBase:
     def _output_path(self) -> str:
         return (self.output_path or f"s3://{self.sagemaker_session.default_bucket()}").rstrip("/")
 
-    def _build_spec(self, name: str, inputs: Any) -> TrainingJobSpec:
+    def _build_spec(self, name: str, inputs: Any, *, code: bool) -> TrainingJobSpec:
         from pydantic import ValidationError as PydanticError
 
         from sabio.image_uris import builtin_module
@@ -269,7 +273,7 @@ class EstimatorBase:
                 "pass entry_point='train.py'."
             )
         output_path = self._output_path()
-        code_uri = self._upload_code(name, output_path) if self.entry_point else None
+        code_uri = f"{output_path}/{name}/source/sourcedir.tar.gz" if code else None
         try:
             return TrainingJobSpec(
                 job_name=name,
@@ -296,21 +300,18 @@ class EstimatorBase:
             return None
         return self.entry_point if self.source_dir else Path(self.entry_point).name
 
-    def _upload_code(self, name: str, output_path: str) -> str:
+    def _pack_code(self, folder: Path) -> Path:
         from sabio.training import pack_code
 
         assert self.entry_point is not None
-        with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
-            archive = Path(tmp) / "sourcedir.tar.gz"
-            pack_code(
-                self.entry_point,
-                Path(self.source_dir) if self.source_dir else None,
-                [Path(d) for d in self.dependencies],
-                archive,
-            )
-            uri = f"{output_path}/{name}/source/sourcedir.tar.gz"
-            self.sagemaker_session.store.put_file(archive, uri)
-        return uri
+        archive = folder / "sourcedir.tar.gz"
+        pack_code(
+            self.entry_point,
+            Path(self.source_dir) if self.source_dir else None,
+            [Path(d) for d in self.dependencies],
+            archive,
+        )
+        return archive
 
     # -------------------------------------------------------------- results
     def _job(self) -> TrainingJob:

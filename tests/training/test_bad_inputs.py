@@ -231,14 +231,6 @@ def _refused_fit(case: str, tmp_path: Path) -> tuple[dict[str, Any], dict[str, s
     }[case]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: Estimator._build_spec uploads sourcedir.tar.gz before the spec, instance type "
-        "and channels are validated, so a refused fit() leaves <output_path>/<job>/source/ "
-        "sourcedir.tar.gz behind in the store"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(
     "case", ["bad-hyperparameter", "unknown-instance-type", "empty-channel", "missing-channel"]
 )
@@ -253,13 +245,6 @@ def test_fit_refused_leaves_nothing_in_store(
     assert stored_objects(session) == []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a fit() refused with ConflictError (duplicate job name) first overwrites the "
-        "existing job's <output_path>/<job>/source/sourcedir.tar.gz with the new code"
-    ),
-    strict=True,
-)
 def test_fit_duplicate_job_name_keeps_existing_code(
     session: Session, write_file: WriteFile
 ) -> None:

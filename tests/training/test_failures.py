@@ -154,14 +154,6 @@ def test_stop_running_job_ends_stopped_quickly(
     assert not training.stop(session.settings, "stop-job")  # already ended
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: stop() right after fit(wait=False) sends SIGUSR1 to a supervisor that has "
-        "not installed its handler yet: the default action kills it and the job ends "
-        "Failed ('supervisor died') instead of Stopped"
-    ),
-    strict=True,
-)
 def test_stop_right_after_submit_ends_stopped(
     session: Session, write_file: WriteFile, tmp_path: Path
 ) -> None:

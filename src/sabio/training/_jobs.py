@@ -31,12 +31,16 @@ def job_dir(settings: Settings, name: str) -> Path:
 
 
 def submit(
-    settings: Settings, spec: TrainingJobSpec, store: Store | None = None
+    settings: Settings,
+    spec: TrainingJobSpec,
+    store: Store | None = None,
+    code_archive: Path | None = None,
 ) -> TrainingJobRecord:
-    """Validate a spec, record the job and start its supervisor.
+    """Validate a spec, record the job, upload its code and start its supervisor.
 
-    Everything that can be checked before the job exists is checked first, so a bad
-    input leaves nothing behind in the catalog or the store.
+    Everything that can be checked before the job exists is checked first, and the code
+    (``code_archive``, uploaded to ``spec.code_uri``) is written only once the job name is
+    taken, so a bad input or a duplicate name leaves the catalog and the store as they were.
 
     Raises:
         ValidationError, NotFoundError, UnknownInstanceTypeError: bad input.
@@ -48,9 +52,23 @@ def submit(
         check_channel(store, spec.job_name, name, channel)
     catalog = Catalog.open(settings)
     folder = job_dir(settings, spec.job_name)
+    if (code_archive is None) != (spec.code_uri is None):
+        raise ValueError("submit() needs code_archive exactly when spec.code_uri is set")
     record = catalog.create_training_job(
         spec.job_name, spec.model_dump(mode="json"), tuning_job_name=spec.tuning_job_name
     )
+    if code_archive is not None and spec.code_uri is not None:
+        try:
+            store.put_file(code_archive, spec.code_uri)
+        except Exception as exc:
+            catalog.transition(
+                spec.job_name,
+                "Failed",
+                "Failed",
+                "Training job failed",
+                failure_reason=f"ClientError: cannot upload the code to {spec.code_uri}: {exc}",
+            )
+            raise
     folder.mkdir(parents=True, exist_ok=True)
     for stale in ("done", "logs.txt"):
         (folder / stale).unlink(missing_ok=True)
@@ -142,7 +160,10 @@ def stop(settings: Settings, name: str) -> bool:
     record = reconcile(catalog, catalog.get_training_job(name))
     if record.is_terminal or not catalog.request_stop(name):
         return False
-    if record.supervisor_pid is not None:
+    # Signal only a supervisor that has installed its handler (it sets heartbeat_at after
+    # doing so, then reads the stop flag once); an earlier one finds the flag itself.
+    record = catalog.get_training_job(name)
+    if record.supervisor_pid is not None and record.heartbeat_at is not None:
         try:
             os.kill(record.supervisor_pid, signal.SIGUSR1)
         except ProcessLookupError:

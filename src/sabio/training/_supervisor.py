@@ -125,6 +125,8 @@ class Supervisor:
             supervisor_host=socket.gethostname(),
             heartbeat_at=time.time(),
         )
+        if self.catalog.get_training_job(self.name).stop_requested:
+            self.request_stop("Stopped at the user's request.")
         heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
         heartbeat.start()
         self.log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Starting - Starting the training job...")
