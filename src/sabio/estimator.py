@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -404,7 +403,3 @@ def _explain(exc: Any, name: str) -> str:
         where = ".".join(str(p) for p in error["loc"]) or "job"
         parts.append(f"{where}: {error['msg']}")
     return f"Invalid training job {name!r}: " + "; ".join(parts)
-
-
-def _print(line: str) -> None:
-    print(line, file=sys.stdout)
