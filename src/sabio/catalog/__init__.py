@@ -11,12 +11,15 @@ from sabio.catalog._records import (
     StatusEvent,
     TrainingJobRecord,
 )
+from sabio.catalog._resources import ResourceRecord, Resources
 
 __all__ = [
     "HEAD_REVISION",
     "TERMINAL_STATUSES",
     "Catalog",
     "MetricRecord",
+    "ResourceRecord",
+    "Resources",
     "StatusEvent",
     "TrainingJobRecord",
 ]

@@ -18,7 +18,16 @@ from sabio.catalog._records import (
     StatusEvent,
     TrainingJobRecord,
 )
-from sabio.catalog._schema import job_status_history, metrics, training_jobs
+from sabio.catalog._resources import Resources
+from sabio.catalog._schema import (
+    endpoints,
+    job_status_history,
+    metrics,
+    models,
+    training_jobs,
+    transform_jobs,
+    tuning_jobs,
+)
 from sabio.exceptions import CatalogError, ConflictError, NotFoundError, did_you_mean
 
 __all__ = ["Catalog"]
@@ -38,6 +47,30 @@ class Catalog:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: Tuning jobs (statuses as SageMaker's: InProgress, Completed, Failed, Stopping, Stopped).
+        self.tuning_jobs = Resources(
+            engine,
+            tuning_jobs,
+            kind="Tuning job",
+            terminal=TERMINAL_STATUSES,
+            list_hint="`sabio tuning list`",
+        )
+        #: Models registered for deployment (status is always "Created").
+        self.models = Resources(
+            engine, models, kind="Model", terminal=(), list_hint="`sabio models list`"
+        )
+        #: Endpoints (Creating, InService, Updating, Failed, Deleting); deleting removes them.
+        self.endpoints = Resources(
+            engine, endpoints, kind="Endpoint", terminal=(), list_hint="`sabio endpoints list`"
+        )
+        #: Batch transform jobs (InProgress, Completed, Failed, Stopping, Stopped).
+        self.transform_jobs = Resources(
+            engine,
+            transform_jobs,
+            kind="Transform job",
+            terminal=TERMINAL_STATUSES,
+            list_hint="`sabio transform list`",
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> Catalog:

@@ -88,3 +88,37 @@ metrics = Table(
     Column("timestamp", Float, nullable=False),
 )
 Index("ix_metrics_job_name_name", metrics.c.job_name, metrics.c.name)
+
+
+def _lifecycle_table(name: str) -> Table:
+    """A table for a long-lived resource with a status and (maybe) a supervisor.
+
+    Tuning jobs, models, endpoints and transform jobs share this shape: their
+    kind-specific fields live in the ``spec`` (what was asked for) and ``details``
+    (what the engine learned while running: best trial, URL, counters) JSON columns.
+    """
+    table = Table(
+        name,
+        metadata,
+        Column("name", String(63), primary_key=True),
+        Column("status", String(16), nullable=False),
+        Column("failure_reason", Text, nullable=True),
+        Column("spec", JSON, nullable=False),
+        Column("details", JSON, nullable=False),
+        Column("created_at", Float, nullable=False),
+        Column("started_at", Float, nullable=True),
+        Column("ended_at", Float, nullable=True),
+        Column("last_modified", Float, nullable=False),
+        Column("heartbeat_at", Float, nullable=True),
+        Column("supervisor_pid", Integer, nullable=True),
+        Column("supervisor_host", String(255), nullable=True),
+        Column("stop_requested", Boolean, nullable=False, default=False),
+    )
+    Index(f"ix_{name}_created_at", table.c.created_at)
+    return table
+
+
+tuning_jobs = _lifecycle_table("tuning_jobs")
+models = _lifecycle_table("models")
+endpoints = _lifecycle_table("endpoints")
+transform_jobs = _lifecycle_table("transform_jobs")
