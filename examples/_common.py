@@ -14,6 +14,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 EXAMPLES = Path(__file__).resolve().parent
 #: Where the shared datasets live next to a checkout (``../shared/datasets``).
@@ -71,3 +72,35 @@ def example_args(name: str, description: str) -> ExampleArgs:
 
         matplotlib.use("Agg")
     return args
+
+
+def fetch_evaluation(model_data: str, out: Path) -> dict[str, Any]:
+    """Extract a built-in's ``evaluation.json`` and ``report.html`` from its model artefact.
+
+    Returns the evaluation document; the report is written to ``out/report.html``.
+    """
+    import json
+    import tarfile
+    import tempfile
+
+    import sabio as sagemaker
+
+    bucket, _, key = model_data.removeprefix("s3://").partition("/")
+    with tempfile.TemporaryDirectory() as tmp:
+        sagemaker.Session().download_data(tmp, bucket=bucket, key_prefix=key)
+        with tarfile.open(Path(tmp) / Path(key).name) as archive:
+            doc = json.load(archive.extractfile("evaluation.json"))  # type: ignore[arg-type]
+            report = archive.extractfile("report.html")
+            (out / "report.html").write_bytes(report.read())  # type: ignore[union-attr]
+    return dict(doc)
+
+
+def print_subgroups(doc: dict[str, Any]) -> None:
+    """Print the per-subgroup metrics of an evaluation document as a small table."""
+    for column, groups in doc.get("subgroups", {}).items():
+        print(f"  by {column}:")
+        for label, group in groups.items():
+            values = ", ".join(
+                f"{name} {metric['value']:.3f}" for name, metric in group["metrics"].items()
+            )
+            print(f"    {label:<12} n={group['n']:<4} {values}")

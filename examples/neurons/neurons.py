@@ -21,9 +21,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 sys.path.insert(0, str(HERE.parent))
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from _common import example_args  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from _common import example_args
 
 args = example_args("neurons", "Neurons from scratch")
 rng = np.random.default_rng(0)
@@ -196,10 +196,10 @@ fig.savefig(args.out / "learning_rate.png")
 # only four rows, so the validation channel is the training data itself.
 
 # %%
-import tempfile  # noqa: E402
+import tempfile
 
-import sabio as sagemaker  # noqa: E402
-from sabio.estimator import Estimator  # noqa: E402
+import sabio as sagemaker
+from sabio.estimator import Estimator
 
 session = sagemaker.Session()
 with tempfile.TemporaryDirectory() as tmp:
