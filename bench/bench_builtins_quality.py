@@ -42,9 +42,13 @@ XGB_INSURANCE = {"num_round": 400, "eta": 0.03, "max_depth": 3, "subsample": 0.8
                  "colsample_bytree": 0.8, "min_child_weight": 5, "seed": 0}  # fmt: skip
 MLP_INSURANCE: dict[str, Any] = {}  # the defaults
 RF_CANCER: dict[str, Any] = {}  # the defaults
-XGB_FRAUD = {"num_round": 1000, "eta": 0.05, "max_depth": 4, "subsample": 0.8,
-             "colsample_bytree": 0.8, "early_stopping_rounds": 50, "eval_metric": "aucpr",
-             "seed": 0}  # fmt: skip
+#: The built-in's defaults: no num_round (→ early stopping on the validation channel) and no
+#: eval_metric (→ aucpr for rare positives); nothing is chosen by looking at the test split.
+XGB_FRAUD: dict[str, Any] = {}
+#: The hand-set configuration this benchmark used before those defaults, for comparison.
+XGB_FRAUD_HAND_SET = {"num_round": 1000, "eta": 0.05, "max_depth": 4, "subsample": 0.8,
+                      "colsample_bytree": 0.8, "early_stopping_rounds": 50,
+                      "eval_metric": "aucpr", "seed": 0}  # fmt: skip
 
 
 def run_builtin(
@@ -161,15 +165,25 @@ def _with_ci(metric: dict[str, float]) -> str:
 
 def fraud(tmp: Path) -> list[tuple[str, str, str, str]]:
     """Fraud sample, stratified 70/20/10, seed 1729: XGBoost on the 10% test split."""
-    from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import train_test_split
 
     frame = pd.read_csv(DATASETS / "creditcard_sample.csv.gz")
     train, rest = train_test_split(frame, test_size=0.3, stratify=frame["Class"], random_state=1729)
     valid, test = train_test_split(rest, test_size=1 / 3, stratify=rest["Class"], random_state=1729)
-    started = time.perf_counter()
     channels = {"train": train, "validation": valid, "test": test}
-    result = run_builtin("xgboost", channels, XGB_FRAUD | {"target": "Class"}, tmp / "fraud")
+    rows = _fraud_case("fraud xgboost (defaults)", channels, XGB_FRAUD, tmp / "fraud")
+    hand_set = _fraud_case("fraud xgboost (hand-set)", channels, XGB_FRAUD_HAND_SET, tmp / "f2")
+    return rows + [row for row in hand_set if row[1] in ("AUPRC (10% test)", "ROC-AUC")]
+
+
+def _fraud_case(
+    case: str, channels: dict[str, pd.DataFrame], hps: dict[str, Any], root: Path
+) -> list[tuple[str, str, str, str]]:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    test = channels["test"]
+    started = time.perf_counter()
+    result = run_builtin("xgboost", channels, hps | {"target": "Class"}, root)
     seconds = time.perf_counter() - started
     inference = importlib.import_module("sabio.algorithms.xgboost.inference")
     model = inference.model_fn(result["_model_dir"])
@@ -180,7 +194,6 @@ def fraud(tmp: Path) -> list[tuple[str, str, str, str]]:
     section = result["binary_classification_metrics"]
     scores = prediction.scores
     weighted = average_precision_score(y, scores, sample_weight=weights)
-    case = "fraud xgboost"
     return [
         (case, "AUPRC (10% test)", _with_ci(section["pr_auc"]), "≥ 0.89"),
         (case, "ROC-AUC", _with_ci(section["roc_auc"]), "≥ 0.96"),

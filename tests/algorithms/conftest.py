@@ -191,9 +191,10 @@ class TrainedJobs:
         return self.done[name]
 
     def close(self) -> None:
-        for _, process in self.started.values():
+        for name, (_, process) in self.started.items():
             if process.poll() is None:
                 process.kill()
+            if name not in self.done:  # read and close its pipes (no ResourceWarning)
                 process.communicate()
 
 

@@ -25,12 +25,12 @@ def _fails(job: Job, algorithm: str, *expected: str) -> str:
 
 def test_xgboost_wrong_hyperparameter_value_fails_clearly(new_job: NewJob) -> None:
     job = new_job({"train": diabetes().iloc[:50]}, {"num_round": "ten"})
-    _fails(job, "xgboost", "'num_round'", "an integer in [1, inf)", "'ten'")
+    _fails(job, "xgboost", "'num_round'", "an integer in [1, inf) or 'auto'", "'ten'")
 
 
-def test_xgboost_missing_num_round_fails(new_job: NewJob) -> None:
-    job = new_job({"train": diabetes().iloc[:50]}, {"eta": "0.1"})
-    _fails(job, "xgboost", "'num_round' is required")
+def test_xgboost_bad_num_round_fails(new_job: NewJob) -> None:
+    job = new_job({"train": diabetes().iloc[:50]}, {"num_round": "0"})
+    _fails(job, "xgboost", "'num_round'", "an integer in [1, inf) or 'auto'", "'0'")
 
 
 def test_mlp_unknown_hyperparameter_suggests_name(new_job: NewJob) -> None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sabio.algorithms import PayloadError
@@ -199,3 +200,27 @@ def test_xgboost_custom_metric_of_wrong_task_is_rejected() -> None:
 
     with pytest.raises(HyperparameterError, match="'r2' does not apply to a binary_classifier"):
         custom_metric(["r2"], "binary_classifier", "binary:logistic")
+
+
+def test_xgboost_defaults_rounds_and_metric_for_rare_positives(
+    new_job: Callable[..., Job],
+) -> None:
+    from ._jobs import run_job
+    from .conftest import cancer
+
+    frame = cancer()
+    # About 10% malignant: the rare-positive default applies.
+    rare = pd.concat(
+        [frame[frame.diagnosis == "benign"], frame[frame.diagnosis == "malignant"][:35]]
+    )
+    train, valid = split(rare.reset_index(drop=True), (0.7,))
+    hps = {"target": "diagnosis", "positive_class": "malignant"}
+    job = new_job({"train": train, "validation": valid}, hps, header=True)
+    run_job(job, "xgboost")
+    assert job.returncode == 0, job.stderr[-2000:]
+    assert "eval_metric defaults to aucpr" in job.stderr
+    assert "num_round not given: up to 1000 rounds" in job.stderr
+    assert "Early stopping kept" in job.stderr
+    assert "validation:aucpr" in job.metric_names()
+    rounds = {m["step"] for m in job.metrics() if m["name"] == "validation:aucpr"}
+    assert 1 < len(rounds) < 1000

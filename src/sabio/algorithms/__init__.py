@@ -23,22 +23,40 @@ Errors: :class:`HyperparameterError` and :class:`DataError` end a training job w
 ``failure`` file (exit status 1); :class:`PayloadError` is a bad inference request (answer
 4xx). All are :class:`sabio.exceptions.ValidationError` (hence ``ValueError``).
 
+Convenience estimators (``XGBoost``, ``RandomForest``, ``LinearLearner``, ``MLP``,
+``TextClassifier``) are SDK classes defined in :mod:`sabio._builtin_estimators`; this package
+hands them out lazily, so the programs (``python -m sabio.algorithms.xgboost``) never import
+the SDK, the catalog or the storage layer.
+
 This package imports nothing heavy: frameworks load only inside the programs.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sabio.algorithms._errors import AlgorithmError, DataError, HyperparameterError, PayloadError
+
+if TYPE_CHECKING:
+    from sabio._builtin_estimators import MLP, LinearLearner, RandomForest, TextClassifier, XGBoost
 
 __all__ = [
     "BUILTIN_ALGORITHMS",
     "INFERENCE_MODULES",
+    "MLP",
     "PROGRAMS",
+    "REPORT_IMPORTS",
     "AlgorithmError",
     "DataError",
     "HyperparameterError",
+    "LinearLearner",
     "PayloadError",
+    "RandomForest",
+    "TextClassifier",
+    "XGBoost",
 ]
+
+_ESTIMATORS = frozenset({"XGBoost", "RandomForest", "LinearLearner", "MLP", "TextClassifier"})
 
 #: Names of the built-in algorithms (the ``<name>`` in ``sabio.algorithms.<name>``).
 BUILTIN_ALGORITHMS: tuple[str, ...] = ("xgboost", "random_forest", "linear_learner", "mlp")
@@ -46,7 +64,27 @@ BUILTIN_ALGORITHMS: tuple[str, ...] = ("xgboost", "random_forest", "linear_learn
 #: Module to run with ``python -m`` for each built-in.
 PROGRAMS: dict[str, str] = {name: f"sabio.algorithms.{name}" for name in BUILTIN_ALGORITHMS}
 
+#: Modules every program imports lazily to write its evaluation report; each built-in's
+#: ``WARM_IMPORTS`` starts with them (see ``sabio.training._warm``).
+REPORT_IMPORTS: tuple[str, ...] = (
+    "sabio.algorithms._evaluate",
+    "sabio.algorithms._report",
+    "sabio.algorithms._plots",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+)
+
 #: Module holding the SageMaker inference handlers of each built-in.
 INFERENCE_MODULES: dict[str, str] = {
     name: f"sabio.algorithms.{name}.inference" for name in BUILTIN_ALGORITHMS
 }
+
+
+def __getattr__(name: str) -> Any:
+    # The estimators belong to the SDK layer: importing them here eagerly would make every
+    # built-in program load the SDK (and the catalog and storage behind it).
+    if name in _ESTIMATORS:
+        from sabio import _builtin_estimators
+
+        return getattr(_builtin_estimators, name)
+    raise AttributeError(f"module 'sabio.algorithms' has no attribute {name!r}")

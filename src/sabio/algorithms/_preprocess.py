@@ -24,8 +24,15 @@ MAX_CATEGORIES = 50
 
 def category_keys(values: pd.Series) -> npt.NDArray[np.object_]:
     """Canonical text of categorical values (``None`` for missing ones)."""
-    keys = [None if _missing(v) else str(v).strip() for v in values.tolist()]
+    keys = [None if _missing(v) else _key(v) for v in values.tolist()]
     return np.asarray(keys, dtype=object)
+
+
+def _key(value: Any) -> str:
+    # A request parsed as numbers gives 1.0 for the text "1": use the text's spelling.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _missing(value: Any) -> bool:

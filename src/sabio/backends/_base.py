@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,12 @@ class Backend(Protocol):
 
     name: str
 
-    def launch(self, module: str, job_dir: Path, env: dict[str, str]) -> int | None:
-        """Start the supervisor detached; return its local pid when it has one."""
+    def launch(
+        self, module: str, job_dir: Path, env: dict[str, str], preload: Sequence[str] = ()
+    ) -> int | None:
+        """Start the supervisor detached; return its local pid when it has one.
+
+        ``preload`` names the built-in program modules the job runs, which a backend may
+        import ahead of time in a warm process; it is only a hint.
+        """
         ...

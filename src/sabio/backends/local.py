@@ -5,13 +5,21 @@ a process submits jobs repeatedly (a notebook, a tuning loop), the backend keeps
 *standby* supervisor that has already done its imports and waits on a pipe for a job
 folder; the next job is handed to it, and a new standby is started for the one after.
 A standby whose submitter exits reads end-of-file and quits, so nothing lingers.
+
+A standby also pre-imports the built-in programs named by the jobs that asked for it
+(``preload``), so their supervisors can fork the program instead of starting Python (see
+``sabio.training._warm``). It announces ``ready`` once warm; until then jobs start cold
+rather than wait for its imports. A job naming a built-in the standby has not warmed still
+uses it, and a new standby warming both replaces it for the jobs after.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,28 +45,47 @@ def _alive(pid: int) -> bool:
 class _Standby:
     """A warm supervisor that forks one supervisor per job folder written to its pipe."""
 
-    def __init__(self, pid: int, write_fd: int, reply_fd: int) -> None:
+    def __init__(self, pid: int, write_fd: int, reply_fd: int, preload: frozenset[str]) -> None:
         self.pid = pid
         self.write_fd = write_fd
-        self.reply = os.fdopen(reply_fd, "rb", buffering=0)
+        self.reply_fd = reply_fd
+        self.preload = preload
+        self.ready = False
+        self._pending = b""
+
+    def _read_line(self, timeout: float | None) -> bytes | None:
+        """The next reply line, or None at end-of-file or when none came within ``timeout``."""
+        while b"\n" not in self._pending:
+            if timeout is not None and not select.select([self.reply_fd], [], [], timeout)[0]:
+                return None
+            chunk = os.read(self.reply_fd, 64)
+            if not chunk:
+                return None
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line
+
+    def is_ready(self) -> bool:
+        """Whether the standby finished warming up (never blocks)."""
+        if not self.ready:
+            try:
+                self.ready = self._read_line(timeout=0.0) == b"ready"
+            except OSError:
+                return False
+        return self.ready
 
     def hand_over(self, job_dir: Path) -> int | None:
         """Send a job folder; return the pid of the supervisor forked for it."""
         try:
             os.write(self.write_fd, f"{job_dir}\n".encode())
-            answer = b""
-            while not answer.endswith(b"\n"):
-                chunk = self.reply.read(32)
-                if not chunk:
-                    return None
-                answer += chunk
-            return int(answer)
+            line = self._read_line(timeout=None)
+            return None if line is None else int(line)
         except (OSError, ValueError):
             return None
 
     def dismiss(self) -> None:
         os.close(self.write_fd)  # the standby reads EOF and exits
-        self.reply.close()
+        os.close(self.reply_fd)
 
 
 class LocalBackend:
@@ -73,21 +100,31 @@ class LocalBackend:
     _standby: ClassVar[tuple[str, _Standby] | None] = None
     _seen: ClassVar[set[str]] = set()
 
-    def launch(self, module: str, job_dir: Path, env: dict[str, str]) -> int | None:
-        """Start ``python -m module job_dir`` detached and return its pid."""
+    def launch(
+        self, module: str, job_dir: Path, env: dict[str, str], preload: Sequence[str] = ()
+    ) -> int | None:
+        """Start ``python -m module job_dir`` detached and return its pid.
+
+        ``preload`` names built-in programs the job runs; the standby imports them ahead.
+        """
         key = "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             pid = None
-            if standby is not None and _alive(standby.pid):
+            if standby is not None and _alive(standby.pid) and standby.is_ready():
                 pid = standby.hand_over(job_dir)
                 if pid is None:
                     standby.dismiss()
                     LocalBackend._standby = None
             if pid is None:
                 pid = _spawn(module, [str(job_dir)], env, job_dir / "supervisor.log", None)
-            if key in LocalBackend._seen and LocalBackend._standby is None:
-                LocalBackend._standby = (key, _spawn_standby(module, env))
+            standby = LocalBackend._current(key)
+            wanted = frozenset(preload) | (standby.preload if standby else frozenset())
+            if standby is not None and not wanted <= standby.preload:
+                standby.dismiss()  # replaced by one that also warms this job's built-in
+                LocalBackend._standby = standby = None
+            if key in LocalBackend._seen and standby is None:
+                LocalBackend._standby = (key, _spawn_standby(module, env, wanted))
             LocalBackend._seen.add(key)
         return pid
 
@@ -133,12 +170,13 @@ def _spawn(
     return pid
 
 
-def _spawn_standby(module: str, env: dict[str, str]) -> _Standby:
+def _spawn_standby(module: str, env: dict[str, str], preload: frozenset[str]) -> _Standby:
     request_read, request_write = os.pipe()
     reply_read, reply_write = os.pipe()
+    args = ["--standby", ",".join(sorted(preload))] if preload else ["--standby"]
     try:
-        pid = _spawn(module, ["--standby"], env, None, (request_read, reply_write))
+        pid = _spawn(module, args, env, None, (request_read, reply_write))
     finally:
         os.close(request_read)
         os.close(reply_write)
-    return _Standby(pid, request_write, reply_read)
+    return _Standby(pid, request_write, reply_read, preload)

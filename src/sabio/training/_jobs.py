@@ -75,7 +75,8 @@ def submit(
     (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
     env = {**environ(), **settings_to_env(settings)}
     try:
-        pid = backend_for(settings.backend).launch(SUPERVISOR_MODULE, folder, env)
+        preload = (spec.builtin_module,) if spec.builtin_module else ()
+        pid = backend_for(settings.backend).launch(SUPERVISOR_MODULE, folder, env, preload)
     except OSError as exc:
         catalog.transition(
             spec.job_name,

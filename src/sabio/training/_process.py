@@ -9,7 +9,10 @@ import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sabio.training._warm import PreForked
 
 __all__ = ["HostProcess"]
 
@@ -27,18 +30,29 @@ class HostProcess:
         env: dict[str, str],
         sink: LineSink,
         done: threading.Event,
+        warm: PreForked | None = None,
     ) -> None:
         self.host = host
         self.command = command
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
-        self.proc = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        #: Whether the program started from a pre-imported fork (see ``_warm``).
+        self.warm = False
+        self.proc: Any = None
+        if warm is not None:
+            try:
+                self.proc = warm.start(command, cwd, env)
+                self.warm = True
+            except OSError:
+                self.proc = None  # the child is gone: start a fresh process instead
+        if self.proc is None:
+            self.proc = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         self._threads = [
             threading.Thread(
                 target=self._pump, args=(self.proc.stdout, "stdout", sink), daemon=True

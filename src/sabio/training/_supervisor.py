@@ -31,6 +31,7 @@ from sabio.training._metrics import MetricFileFollower, RegexMetricParser
 from sabio.training._process import HostProcess
 from sabio.training._slots import SlotReservation
 from sabio.training._spec import TrainingJobSpec
+from sabio.training._warm import PreForked, can_fork
 
 __all__ = ["HEARTBEAT_SECONDS", "Supervisor", "main"]
 
@@ -49,8 +50,11 @@ class _Stopped(Exception):
 class Supervisor:
     """Runs one job to its end. Construct with the job folder; call :meth:`run`."""
 
-    def __init__(self, job_dir: Path, settings: Settings) -> None:
+    def __init__(
+        self, job_dir: Path, settings: Settings, warm: list[PreForked] | None = None
+    ) -> None:
         self.job_dir = job_dir
+        self._warm = list(warm or [])
         self.settings = settings
         self.spec = TrainingJobSpec.model_validate_json((job_dir / "spec.json").read_text())
         self.name = self.spec.job_name
@@ -186,6 +190,9 @@ class Supervisor:
             )
             return 1
         finally:
+            for child in self._warm:
+                child.cancel()
+            self._warm.clear()
             slots.release()
             self._finished.set()
             self._flush_metrics()
@@ -258,9 +265,13 @@ class Supervisor:
                 python_path.append(env["PYTHONPATH"])
             env["PYTHONPATH"] = os.pathsep.join(python_path)
             env["OMP_NUM_THREADS"] = env.get("OMP_NUM_THREADS", str(num_cpus))
-            self._processes.append(
-                HostProcess(self.hosts[index], command, layout.code, env, self._on_line, self._wake)
+            warm = self._warm.pop(0) if self._warm and can_fork(env) else None
+            process = HostProcess(
+                self.hosts[index], command, layout.code, env, self._on_line, self._wake, warm
             )
+            if index == 0 and process.warm:
+                self.log("sabio: started the built-in from a pre-imported process.")
+            self._processes.append(process)
         self._watch(deadline)
 
     def _watch(self, deadline: float) -> None:
@@ -360,45 +371,9 @@ def _is_user_facing(exc: Exception) -> bool:
     return isinstance(exc, SabioError)
 
 
-def _serve_standby() -> int:
-    """Standby mode: warm up once, then fork a supervisor per job folder read from stdin.
-
-    The parent answers each job folder with the forked supervisor's pid on stdout and
-    exits at end-of-file (when the submitting process is gone).
-    """
-    from sabio.catalog._engine import dispose_all
-
-    Catalog.open(load_settings())
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked supervisors are reaped by the kernel
-    for raw in sys.stdin.buffer:
-        job_dir = raw.decode().strip()
-        if not job_dir:
-            continue
-        pid = os.fork()
-        if pid == 0:
-            os.setsid()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            dispose_all(close=False)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            log = os.open(
-                Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            sys.stdout.flush()
-            code = 1
-            try:
-                code = _run(Path(job_dir))
-            finally:
-                os._exit(code)
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
-    return 0
-
-
-def _run(job_dir: Path) -> int:
-    supervisor = Supervisor(job_dir, load_settings())
+def run_job(job_dir: Path, warm: list[PreForked] | None = None) -> int:
+    """Supervise the job in ``job_dir`` in this process, with stop signals handled."""
+    supervisor = Supervisor(job_dir, load_settings(), warm)
     signal.signal(
         signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
     )
@@ -409,14 +384,19 @@ def _run(job_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby``."""
+    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby [modules]``."""
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sabio.training._supervisor <job-dir>|--standby", file=sys.stderr)
+    if argv[:1] == ["--standby"] and len(argv) <= 2:
+        from sabio.training._standby import serve_standby
+
+        return serve_standby([m for m in (argv[1] if len(argv) == 2 else "").split(",") if m])
+    if len(argv) != 1 or argv[0].startswith("--"):
+        print(
+            "usage: python -m sabio.training._supervisor <job-dir>|--standby [module,...]",
+            file=sys.stderr,
+        )
         return 2
-    if argv[0] == "--standby":
-        return _serve_standby()
-    return _run(Path(argv[0]))
+    return run_job(Path(argv[0]))
 
 
 if __name__ == "__main__":

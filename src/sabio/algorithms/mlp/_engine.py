@@ -45,7 +45,7 @@ def _act_grad(name: str, z: Any, a: Any) -> Any:
     """d activation / dz, from the pre-activation ``z`` and the activation ``a``."""
     import torch
 
-    if name == "relu":
+    if name == "relu":  # not reached: _backprop_act uses threshold_backward for relu
         return (z > 0).to(z.dtype)
     if name == "tanh":
         return 1.0 - a * a
@@ -120,6 +120,15 @@ class Engine:
 
     def gradients(self, x: Any, y: Any) -> tuple[Any, list[Any]]:
         """Training-mode loss and the gradient of every parameter (same order as params)."""
+        outputs, grads = self.backward(x, y)
+        return loss_value(outputs, y, self.task, self.loss).detach(), grads
+
+    def backward(self, x: Any, y: Any) -> tuple[Any, list[Any]]:
+        """Training-mode outputs and the gradient of every parameter (same order as params).
+
+        The loss itself is not computed: the training loop gets the epoch's loss from all
+        its outputs at once, which saves several tensor operations per step.
+        """
         import torch
 
         inputs, pre, acts, masks = [], [], [], []
@@ -138,7 +147,6 @@ class Engine:
                 keep = torch.rand(a.shape, generator=self.generator) >= self.dropout
                 masks.append(keep.to(a.dtype).div_(1.0 - self.dropout))
                 a = a * masks[-1]
-        value = loss_value(a, y, self.task, self.loss).detach()
         grad = _loss_grad(a, y, self.task, self.loss)
         grads: list[Any] = [None] * len(self.params)
         for index in range(last, -1, -1):
@@ -149,8 +157,11 @@ class Engine:
             grad = grad @ self.layers[index][0]
             if self.dropout > 0:
                 grad = grad * masks[index - 1]
-            grad = grad * _act_grad(self.activation, pre[index - 1], acts[index - 1])
-        return value, grads
+            if self.activation == "relu":  # one fused kernel, as autograd's ReLU backward
+                grad = torch.ops.aten.threshold_backward(grad, pre[index - 1], 0.0)
+            else:
+                grad = grad * _act_grad(self.activation, pre[index - 1], acts[index - 1])
+        return a, grads
 
 
 class Optimizer:

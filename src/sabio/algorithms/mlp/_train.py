@@ -140,14 +140,18 @@ def train(ctx: TrainContext) -> MLPModel:
     best_loss, best_epoch, best_weights, best_metrics = math.inf, -1, None, {}
     metrics: dict[str, float] = {}
     for epoch in range(hps["epochs"]):
+        # One gather per epoch; the mini-batches are then views of the shuffled copy.
         order = torch.randperm(n, generator=generator)
-        total = torch.zeros(())
+        xs, ys = x[order], y[order]
+        outputs_seen = []
         for start in range(0, n, batch):
-            rows = order[start : start + batch]
-            value, grads = engine.gradients(x[rows], y[rows])
+            outputs, grads = engine.backward(xs[start : start + batch], ys[start : start + batch])
             optimizer.step(grads)
-            total += value * len(rows)
-        metrics = {"train:loss": float(total) / n}
+            outputs_seen.append(outputs)
+        # The mean of the per-row losses over the epoch: what per-batch means weighted by
+        # batch size give, computed once instead of once per step.
+        epoch_loss = loss_value(torch.cat(outputs_seen), ys, data.task, loss)
+        metrics = {"train:loss": float(epoch_loss)}
         if valid is not None:
             outputs = engine.forward(xv)
             metrics["validation:loss"] = float(loss_value(outputs, yv, data.task, loss))

@@ -11,7 +11,11 @@ from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 from sabio.exceptions import did_you_mean
 
 __all__ = [
+    "AUTO_EARLY_STOPPING",
+    "AUTO_MAX_ROUNDS",
+    "AUTO_ROUNDS",
     "CUSTOM_METRICS",
+    "IMBALANCED_PREVALENCE",
     "MAXIMISED",
     "NATIVE_METRICS",
     "OBJECTIVES",
@@ -57,13 +61,22 @@ CUSTOM_METRICS = frozenset(
 MAXIMISED = frozenset(
     {"auc", "aucpr", "pre", "ndcg", "map", "roc_auc", "pr_auc"} | (CUSTOM_METRICS - {"mse"})
 )
+#: Rounds when num_round is omitted: a ceiling with early stopping on validation data ...
+AUTO_MAX_ROUNDS = 1000
+AUTO_EARLY_STOPPING = 50
+#: ... or a fixed count when there is no validation channel to stop on.
+AUTO_ROUNDS = 100
+#: Binary labels rarer than this get ``aucpr`` as the default eval_metric.
+IMBALANCED_PREVALENCE = 0.2
 _IGNORED = ("lambda_bias", "single_precision_histogram", "deterministic_histogram",
             "use_dask_gpu_training", "sketch_eps")  # fmt: skip
 
 # Booster- and objective-specific parameters default to None (= XGBoost's default, which is
 # SageMaker's) so that XGBoost does not warn about parameters it does not use.
 PARAMS: tuple[Param, ...] = (
-    Param("num_round", "int", required=True, low=1),
+    # SageMaker requires num_round; here omitting it (or "auto") means: up to
+    # AUTO_MAX_ROUNDS with early stopping on the validation channel, else AUTO_ROUNDS.
+    Param("num_round", "int", low=1, auto=True),
     Param("num_class", "int", low=2),
     Param("alpha", "float", default=0.0, low=0.0),
     Param("base_score", "float"),

@@ -12,10 +12,14 @@ from sabio.algorithms._errors import HyperparameterError
 from sabio.algorithms._metrics import ALIASES, Arr
 from sabio.algorithms._objective import Objective
 from sabio.algorithms._program import TrainContext
-from sabio.algorithms._task import MULTICLASS
+from sabio.algorithms._task import BINARY, MULTICLASS
 from sabio.algorithms.xgboost._metrics import custom_metric, native_name
 from sabio.algorithms.xgboost._params import (
+    AUTO_EARLY_STOPPING,
+    AUTO_MAX_ROUNDS,
+    AUTO_ROUNDS,
     CUSTOM_METRICS,
+    IMBALANCED_PREVALENCE,
     MAXIMISED,
     default_objective,
 )
@@ -122,6 +126,7 @@ def train(ctx: TrainContext) -> XGBoostModel:
     import xgboost as xgb
 
     hps, data = ctx.hps, ctx.data
+    hps = _auto_defaults(hps, data.train.y, data.task, data.validation is not None)
     objective = hps.get("objective") or default_objective(data.task)
     params: dict[str, Any] = {k: hps[k] for k in _PASS_THROUGH if hps.get(k) is not None}
     params["objective"] = "reg:squarederror" if objective == "reg:linear" else objective
@@ -180,6 +185,43 @@ def train(ctx: TrainContext) -> XGBoostModel:
         for metric, values in metrics.items()
     }
     return XGBoostModel(booster, objective, final, best)
+
+
+def _auto_defaults(hps: dict[str, Any], y: Arr, task: str, has_validation: bool) -> dict[str, Any]:
+    """Fill in what the user left out: the number of rounds and, for rare positives, the
+    metric early stopping watches.
+
+    Without ``num_round``, boosting runs until the validation score has not improved for
+    ``AUTO_EARLY_STOPPING`` rounds (at most ``AUTO_MAX_ROUNDS``), which adapts the model's
+    size to the data instead of guessing it; with no validation data it runs ``AUTO_ROUNDS``.
+    For a binary label with positives rarer than ``IMBALANCED_PREVALENCE``, log loss and ROC
+    AUC are dominated by the easy negatives, so the default ``eval_metric`` is ``aucpr``
+    (precision-recall), the measure such problems are judged by.
+    """
+    hps = dict(hps)
+    if task == BINARY and not hps["eval_metric"] and len(y):
+        prevalence = float(np.mean(np.asarray(y, dtype=np.float64) == 1.0))
+        rarer = min(prevalence, 1.0 - prevalence)
+        if rarer < IMBALANCED_PREVALENCE:
+            hps["eval_metric"] = ["aucpr"]
+            print(
+                f"eval_metric defaults to aucpr: the rarer class is {rarer:.1%} of the rows.",
+                file=sys.stderr,
+            )
+    if hps.get("num_round") is None:
+        if has_validation:
+            hps["num_round"] = AUTO_MAX_ROUNDS
+            if hps.get("early_stopping_rounds") is None:
+                hps["early_stopping_rounds"] = AUTO_EARLY_STOPPING
+            note = (
+                f"up to {AUTO_MAX_ROUNDS} rounds, stopping after "
+                f"{hps['early_stopping_rounds']} rounds without a better validation score"
+            )
+        else:
+            hps["num_round"] = AUTO_ROUNDS
+            note = f"{AUTO_ROUNDS} rounds (add a validation channel to stop early instead)"
+        print(f"num_round not given: {note}.", file=sys.stderr)
+    return hps
 
 
 def _early_stopping(
