@@ -346,6 +346,54 @@ class EstimatorBase:
 
         return TrainingJobAnalytics(self._job().name, sagemaker_session=self.sagemaker_session)
 
+    # ------------------------------------------------------------ hosting
+    def create_model(self, **kwargs: Any) -> Any:
+        """A :class:`sabio.model.Model` of the latest training job (``entry_point``,
+        ``source_dir``, ``name``, ``env``, ``predictor_cls`` override the job's)."""
+        from sabio._deploy import model_for_estimator
+
+        return model_for_estimator(self, **kwargs)
+
+    def deploy(
+        self,
+        initial_instance_count: int = 1,
+        instance_type: str = "local",
+        serializer: Any = None,
+        deserializer: Any = None,
+        endpoint_name: str | None = None,
+        wait: bool = True,
+        data_capture_config: Any = None,
+        model_name: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Serve the latest job's model on a local endpoint; returns its Predictor.
+
+        See :meth:`sabio.model.Model.deploy` for the arguments.
+        """
+        from sabio._deploy import model_for_estimator
+
+        return model_for_estimator(self, name=model_name).deploy(
+            initial_instance_count=initial_instance_count,
+            instance_type=instance_type,
+            serializer=serializer,
+            deserializer=deserializer,
+            endpoint_name=endpoint_name,
+            wait=wait,
+            data_capture_config=data_capture_config,
+            **kwargs,
+        )
+
+    def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:
+        """A :class:`sabio.transformer.Transformer` of the latest job's model (SageMaker's
+        arguments: ``strategy``, ``assemble_with``, ``output_path``, ``accept``, ...)."""
+        from sabio._deploy import model_for_estimator
+
+        model_kwargs = {k: kwargs.pop(k) for k in ("model_name", "env") if k in kwargs}
+        model = model_for_estimator(
+            self, name=model_kwargs.get("model_name"), env=model_kwargs.get("env")
+        )
+        return model.transformer(instance_count, instance_type, **kwargs)
+
     @classmethod
     def attach(
         cls, training_job_name: str, sagemaker_session: Session | None = None, **_ignored: Any
@@ -374,7 +422,26 @@ class EstimatorBase:
 
 
 class Estimator(EstimatorBase):
-    """A training job of your script (``entry_point``) or a built-in (``image_uri``)."""
+    """A training job of your script (``entry_point``) or a built-in (``image_uri``).
+
+    ``image_uri`` comes first, as in SageMaker's ``Estimator(image_uri, role, ...)``.
+    """
+
+    def __init__(
+        self,
+        image_uri: str | None = None,
+        role: str | None = None,
+        instance_count: int = 1,
+        instance_type: str = "local",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            role=role,
+            instance_count=instance_count,
+            instance_type=instance_type,
+            image_uri=image_uri,
+            **kwargs,
+        )
 
 
 class Framework(EstimatorBase):

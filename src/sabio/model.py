@@ -1,0 +1,222 @@
+"""``sabio.model.Model``: SageMaker's Model — model data plus the code that serves it.
+
+Example:
+    >>> from sabio.model import Model
+    >>> model = Model("s3://sabio-default/job-1/output/model.tar.gz",
+    ...               entry_point="inference.py", source_dir="serve")  # doctest: +SKIP
+    >>> predictor = model.deploy(initial_instance_count=1, instance_type="local")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sabio import _deploy
+from sabio.session import Session
+
+__all__ = ["Model"]
+
+
+class Model:
+    """A deployable model.
+
+    Args:
+        model_data: ``s3://…/model.tar.gz`` (a training job's), or a local archive or folder.
+        image_uri: a sabio built-in (``image_uris.retrieve("xgboost")``) whose handlers serve
+            the model; other images are recorded only.
+        entry_point: script with ``model_fn``/``input_fn``/``predict_fn``/``output_fn``
+            (or ``transform_fn``), relative to ``source_dir`` when both are given.
+        source_dir: folder with the entry point and its helpers, or an ``s3://`` URI of a
+            ``sourcedir.tar.gz``.
+        name: model name (default: generated).
+        env: environment variables of the model's workers.
+        predictor_cls: class that :meth:`deploy` returns (default :class:`Predictor`).
+    """
+
+    def __init__(
+        self,
+        model_data: str | None = None,
+        image_uri: str | None = None,
+        role: str | None = None,
+        entry_point: str | None = None,
+        source_dir: str | None = None,
+        name: str | None = None,
+        env: dict[str, str] | None = None,
+        sagemaker_session: Session | None = None,
+        predictor_cls: Any = None,
+        dependencies: list[str] | None = None,
+        **_ignored: Any,
+    ) -> None:
+        self.model_data = model_data
+        self.image_uri = image_uri
+        self.role = role
+        self.entry_point = entry_point
+        self.source_dir = source_dir
+        self.name = name
+        self.env = dict(env or {})
+        self.sagemaker_session = sagemaker_session or Session()
+        self.predictor_cls = predictor_cls
+        self.dependencies = list(dependencies or [])
+        self.endpoint_name: str | None = None
+        self._training_job_name: str | None = None
+        self._created = False
+
+    def _source_dir_uri(self, name: str) -> str | None:
+        """Upload local inference code (as SageMaker does), or pass an archive URI through."""
+        if not self.entry_point:
+            return self.source_dir
+        if self.source_dir and self.source_dir.startswith("s3://"):
+            return self.source_dir
+        from sabio.training import pack_code
+
+        session = self.sagemaker_session
+        uri = f"s3://{session.default_bucket()}/{name}/sourcedir.tar.gz"
+        with tempfile.TemporaryDirectory(prefix="sabio-model-code-") as tmp:
+            archive = Path(tmp) / "sourcedir.tar.gz"
+            pack_code(
+                self.entry_point,
+                Path(self.source_dir) if self.source_dir else None,
+                [Path(d) for d in self.dependencies],
+                archive,
+            )
+            session.store.put_file(archive, uri)
+        return uri
+
+    def _spec(self, name: str) -> dict[str, Any]:
+        from sabio.image_uris import builtin_module
+
+        builtin = builtin_module(self.image_uri) if self.image_uri else None
+        entry = self.entry_point
+        if entry and self.source_dir is None:
+            entry = Path(entry).name
+        return {
+            "ModelName": name,
+            "PrimaryContainer": {
+                "Image": self.image_uri,
+                "ModelDataUrl": self.model_data,
+                "Environment": self.env,
+            },
+            "EntryPoint": entry,
+            "SourceDir": self._source_dir_uri(name),
+            "BuiltinModule": None if self.entry_point else builtin,
+            "TrainingJobName": self._training_job_name,
+        }
+
+    def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
+        """Record the model in the catalog (once); returns its name.
+
+        Raises:
+            ValidationError: no ``model_data``, or a bad name.
+            ConflictError: a model with this name exists already.
+        """
+        if self._created and self.name:
+            return self.name
+        from sabio.serving import create_model
+
+        base = self.image_uri.rsplit("/", 1)[-1].split(":", 1)[0] if self.image_uri else None
+        name = self.name or _deploy.unique_name(base or "sabio-model")
+        create_model(self.sagemaker_session.settings, name, self._spec(name))
+        self.name, self._created = name, True
+        return name
+
+    def deploy(
+        self,
+        initial_instance_count: int = 1,
+        instance_type: str = "local",
+        serializer: Any = None,
+        deserializer: Any = None,
+        endpoint_name: str | None = None,
+        wait: bool = True,
+        data_capture_config: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Start an endpoint serving this model; returns a predictor for it.
+
+        Args:
+            initial_instance_count: worker processes (each loads the model once).
+            instance_type: recorded (``local`` and ``ml.*`` types both run here).
+            endpoint_name: default: the model name.
+            wait: block until the endpoint is ``InService``.
+            data_capture_config: a :class:`sabio.model_monitor.DataCaptureConfig`.
+            **kwargs: ``max_payload`` (MB, default 6), ``request_timeout`` (s, default 60),
+                ``port``; SageMaker's cloud-only arguments are accepted and ignored.
+
+        Raises:
+            JobFailedError: the endpoint failed to start (the reason says why).
+            ConflictError: the endpoint name is taken.
+        """
+        from sabio import serving
+        from sabio.predictor import Predictor
+
+        local = _deploy.check_deploy_kwargs(kwargs)
+        name = self.create()
+        endpoint = endpoint_name or name
+        serving.create_endpoint(
+            self.sagemaker_session.settings,
+            endpoint,
+            name,
+            instance_count=initial_instance_count,
+            instance_type=instance_type,
+            data_capture_config=_deploy.capture_dict(data_capture_config),
+            max_payload_mb=float(local.get("max_payload", 6)),
+            timeout_seconds=float(local.get("request_timeout", 60)),
+            port=int(local.get("port", 0)),
+            wait=wait,
+        )
+        self.endpoint_name = endpoint
+        cls = self.predictor_cls or Predictor
+        predictor_kwargs: dict[str, Any] = {"sagemaker_session": self.sagemaker_session}
+        if serializer is not None:
+            predictor_kwargs["serializer"] = serializer
+        if deserializer is not None:
+            predictor_kwargs["deserializer"] = deserializer
+        return cls(endpoint, **predictor_kwargs)
+
+    def transformer(
+        self,
+        instance_count: int,
+        instance_type: str,
+        strategy: str | None = None,
+        assemble_with: str | None = None,
+        output_path: str | None = None,
+        output_kms_key: str | None = None,
+        accept: str | None = None,
+        env: dict[str, str] | None = None,
+        max_concurrent_transforms: int | None = None,
+        max_payload: int | None = None,
+        tags: Any = None,
+        volume_kms_key: str | None = None,
+        base_transform_job_name: str | None = None,
+        **_ignored: Any,
+    ) -> Any:
+        """A :class:`sabio.transformer.Transformer` for batch transform with this model."""
+        from sabio.transformer import Transformer
+
+        name = self.create()
+        return Transformer(
+            name,
+            instance_count,
+            instance_type,
+            strategy=strategy,
+            assemble_with=assemble_with,
+            output_path=output_path,
+            output_kms_key=output_kms_key,
+            accept=accept,
+            max_concurrent_transforms=max_concurrent_transforms,
+            max_payload=max_payload,
+            tags=tags,
+            env=env,
+            base_transform_job_name=base_transform_job_name,
+            sagemaker_session=self.sagemaker_session,
+            volume_kms_key=volume_kms_key,
+        )
+
+    def delete_model(self) -> None:
+        """Remove the model record."""
+        from sabio.serving import delete_model
+
+        if self.name:
+            delete_model(self.sagemaker_session.settings, self.name)
+            self._created = False

@@ -1,0 +1,212 @@
+"""``sabio.predictor.Predictor``: SageMaker's Predictor for a local endpoint.
+
+Example:
+    >>> from sabio.predictor import Predictor
+    >>> from sabio.serializers import CSVSerializer
+    >>> from sabio.deserializers import JSONDeserializer
+    >>> predictor = Predictor("cancer-rf", serializer=CSVSerializer(),
+    ...                       deserializer=JSONDeserializer())  # doctest: +SKIP
+    >>> predictor.predict([[17.99, 10.38, 122.8]])  # doctest: +SKIP
+    >>> predictor.describe()["Url"]  # doctest: +SKIP
+    'http://127.0.0.1:41234'
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from sabio.deserializers import (
+    BaseDeserializer,
+    BytesDeserializer,
+    CSVDeserializer,
+    NumpyDeserializer,
+)
+from sabio.serializers import BaseSerializer, IdentitySerializer, LibSVMSerializer, NumpySerializer
+from sabio.session import Session
+
+if TYPE_CHECKING:
+    from sabio.serving import EndpointClient
+
+__all__ = ["Predictor", "PyTorchPredictor", "SKLearnPredictor", "XGBoostPredictor"]
+
+
+class Predictor:
+    """Sends requests to an endpoint (re-attach to any endpoint by name).
+
+    Args:
+        endpoint_name: the endpoint.
+        sagemaker_session: the workspace (default: from the environment).
+        serializer: turns ``predict``'s data into the request body.
+        deserializer: turns the answer into data; its ``ACCEPT`` is the ``Accept`` header.
+    """
+
+    def __init__(
+        self,
+        endpoint_name: str,
+        sagemaker_session: Session | None = None,
+        serializer: BaseSerializer | None = None,
+        deserializer: BaseDeserializer | None = None,
+        component_name: str | None = None,
+        **_ignored: Any,
+    ) -> None:
+        self._endpoint_name = endpoint_name
+        self.sagemaker_session = sagemaker_session or Session()
+        self.serializer = serializer if serializer is not None else IdentitySerializer()
+        self.deserializer = deserializer if deserializer is not None else BytesDeserializer()
+        self.component_name = component_name
+        self._client: EndpointClient | None = None
+        self._client_url: str | None = None
+
+    @property
+    def endpoint_name(self) -> str:
+        """The endpoint's name."""
+        return self._endpoint_name
+
+    @property
+    def endpoint(self) -> str:
+        """Deprecated SageMaker alias of :attr:`endpoint_name`."""
+        return self._endpoint_name
+
+    @property
+    def content_type(self) -> str:
+        """The request ``Content-Type`` (from the serializer)."""
+        return str(self.serializer.CONTENT_TYPE)
+
+    @property
+    def accept(self) -> tuple[str, ...]:
+        """The accept types (from the deserializer)."""
+        return tuple(self.deserializer.ACCEPT)
+
+    def _endpoint_client(self, refresh: bool = False) -> EndpointClient:
+        from sabio.serving import EndpointClient, describe_endpoint
+
+        if self._client is None or refresh:
+            record = describe_endpoint(self.sagemaker_session.settings, self._endpoint_name)
+            if record.status not in ("InService", "Updating"):
+                from sabio.exceptions import ConflictError
+
+                reason = f" Reason: {record.failure_reason}" if record.failure_reason else ""
+                raise ConflictError(
+                    f"Endpoint {self._endpoint_name!r} is {record.status}, not InService.{reason}"
+                )
+            url = str(record.details["Url"])
+            if self._client is None or url != self._client_url:
+                self._client = EndpointClient(url, self._endpoint_name)
+                self._client_url = url
+        return self._client
+
+    def predict(
+        self,
+        data: Any,
+        initial_args: dict[str, str] | None = None,
+        target_model: str | None = None,
+        target_variant: str | None = None,
+        inference_id: str | None = None,
+        custom_attributes: str | None = None,
+        component_name: str | None = None,
+    ) -> Any:
+        """Send ``data`` to the endpoint and return the deserialized answer.
+
+        Args:
+            data: what the serializer accepts (bytes for the default IdentitySerializer).
+            initial_args: ``{"ContentType": ..., "Accept": ...}`` overrides.
+            inference_id: recorded with captured data.
+
+        Raises:
+            PayloadError: the endpoint refused the request (4xx) — the message says why.
+            ModelError: the model failed (5xx).
+            NotFoundError: no such endpoint.
+        """
+        args = initial_args or {}
+        body = data if isinstance(data, bytes) else self.serializer.serialize(data)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        content_type = args.get("ContentType", self.content_type)
+        accept = args.get("Accept", ", ".join(self.accept))
+        client = self._endpoint_client()
+        try:
+            answer, answer_type = client.invoke(
+                body, content_type, accept, inference_id=inference_id, target_model=target_model
+            )
+        except ConnectionError:
+            # The endpoint may have been redeployed elsewhere; look it up again once.
+            client = self._endpoint_client(refresh=True)
+            answer, answer_type = client.invoke(
+                body, content_type, accept, inference_id=inference_id, target_model=target_model
+            )
+        return self.deserializer.deserialize(io.BytesIO(answer), answer_type)
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeEndpoint of this endpoint, plus its local ``Url``."""
+        from sabio._deploy import describe_endpoint
+
+        return describe_endpoint(self.sagemaker_session, self._endpoint_name)
+
+    def delete_endpoint(self, delete_endpoint_config: bool = True) -> None:
+        """Stop the endpoint's server and remove it."""
+        from sabio.serving import delete_endpoint, describe_endpoint
+
+        if self._client is not None:
+            self._client.close()
+        settings = self.sagemaker_session.settings
+        # Remember the model, so delete_model() still works afterwards (tutorials call the
+        # two in either order).
+        self._deleted_model_name = str(
+            describe_endpoint(settings, self._endpoint_name).spec["ModelName"]
+        )
+        delete_endpoint(settings, self._endpoint_name)
+
+    def delete_model(self) -> None:
+        """Remove the model record the endpoint serves (or served, once deleted)."""
+        from sabio.serving import delete_model, describe_endpoint
+
+        name = getattr(self, "_deleted_model_name", None)
+        if name is None:
+            record = describe_endpoint(self.sagemaker_session.settings, self._endpoint_name)
+            name = str(record.spec["ModelName"])
+        delete_model(self.sagemaker_session.settings, name)
+
+    def update_endpoint(
+        self,
+        initial_instance_count: int | None = None,
+        instance_type: str | None = None,
+        model_name: str | None = None,
+        wait: bool = True,
+        **_ignored: Any,
+    ) -> None:
+        """Serve another model and/or worker count; the old one serves until the new is up."""
+        from sabio.serving import update_endpoint
+
+        update_endpoint(
+            self.sagemaker_session.settings,
+            self._endpoint_name,
+            model_name=model_name,
+            instance_count=initial_instance_count,
+            wait=wait,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(endpoint_name={self._endpoint_name!r})"
+
+
+class SKLearnPredictor(Predictor):
+    """SageMaker's SKLearnPredictor: NumPy in, NumPy out."""
+
+    def __init__(self, endpoint_name: str, sagemaker_session: Session | None = None, **kw: Any):
+        kw.setdefault("serializer", NumpySerializer())
+        kw.setdefault("deserializer", NumpyDeserializer())
+        super().__init__(endpoint_name, sagemaker_session, **kw)
+
+
+class PyTorchPredictor(SKLearnPredictor):
+    """SageMaker's PyTorchPredictor: NumPy in, NumPy out."""
+
+
+class XGBoostPredictor(Predictor):
+    """SageMaker's XGBoostPredictor: libsvm in, CSV out."""
+
+    def __init__(self, endpoint_name: str, sagemaker_session: Session | None = None, **kw: Any):
+        kw.setdefault("serializer", LibSVMSerializer())
+        kw.setdefault("deserializer", CSVDeserializer())
+        super().__init__(endpoint_name, sagemaker_session, **kw)

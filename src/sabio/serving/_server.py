@@ -1,0 +1,448 @@
+"""The supervisor of one endpoint: ``python -m sabio.serving._server <endpoint-dir>``.
+
+It owns the endpoint's state. It fetches the model, binds the listening socket, forks
+``InitialInstanceCount`` workers that share it (each loads the model once), marks the
+endpoint ``InService``, then beats a heartbeat, restarts crashed workers and swaps models:
+on an update the new workers load and start accepting on the same socket before the old
+ones shut down gracefully, so no request fails. The loop is single-threaded, which keeps
+forking workers safe.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sabio._config import Settings, load_settings
+from sabio.catalog import Catalog
+from sabio.inference import Handlers, prepare_model
+
+__all__ = ["HEARTBEAT_SECONDS", "EndpointServer", "main"]
+
+HEARTBEAT_SECONDS = 2.0
+READY_TIMEOUT_SECONDS = 600.0
+STOP_GRACE_SECONDS = 10.0
+REASON_LIMIT = 1024
+#: More crashes than this within ``CRASH_WINDOW_SECONDS`` fail the endpoint.
+MAX_CRASHES = 5
+CRASH_WINDOW_SECONDS = 60.0
+
+
+@dataclass
+class _Worker:
+    pid: int
+    generation: int
+    ready_fd: int
+
+
+class _Refused(Exception):
+    """Starting workers failed; the message is the reason recorded in the catalog."""
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} sabio-server[{os.getpid()}] {message}", flush=True)
+
+
+def _reason(exc: BaseException) -> str:
+    from sabio.exceptions import SabioError
+
+    text = str(exc) if isinstance(exc, SabioError | _Refused) else f"{type(exc).__name__}: {exc}"
+    return text[:REASON_LIMIT]
+
+
+class EndpointServer:
+    """Runs one endpoint until it is deleted. Construct with its folder; call :meth:`run`."""
+
+    def __init__(self, folder: Path, settings: Settings) -> None:
+        self.folder = folder
+        self.name = folder.name
+        self.settings = settings
+        self.catalog = Catalog.open(settings)
+        self.resources = self.catalog.endpoints
+        self.sock: socket.socket | None = None
+        self.workers: dict[int, _Worker] = {}
+        self.retiring: dict[int, _Worker] = {}
+        self.generation = 0
+        self.handlers: Handlers | None = None
+        self.spec: dict[str, Any] = {}
+        self.environment: dict[str, str] = {}
+        self.model_name: str | None = None
+        self._stop = False
+        self._check = False
+        self._crashes: collections.deque[float] = collections.deque()
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+        os.set_blocking(self._wake_r, False)
+
+    # ------------------------------------------------------------- signals
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if signum == signal.SIGTERM:
+            self._stop = True
+        elif signum == signal.SIGHUP:
+            self._check = True
+
+    def _install_signals(self) -> None:
+        signal.set_wakeup_fd(self._wake_w)
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(signum, self._on_signal)
+
+    # ---------------------------------------------------------------- run
+    def run(self) -> int:
+        """Serve until deleted; returns the process exit code."""
+        self._install_signals()
+        record = self.resources.get(self.name)
+        self.resources.update(
+            self.name,
+            supervisor_pid=os.getpid(),
+            supervisor_host=socket.gethostname(),
+            heartbeat_at=time.time(),
+        )
+        spec = record.spec
+        try:
+            self.sock = _listen(str(spec.get("Host", "127.0.0.1")), int(spec.get("Port") or 0))
+            self._start_generation(spec)
+        except Exception as exc:
+            reason = _reason(exc)
+            _log(f"endpoint {self.name} failed: {reason}")
+            if not isinstance(exc, _Refused):
+                traceback.print_exc()
+            self._shutdown()
+            self.resources.transition(self.name, "Failed", failure_reason=reason)
+            return 1
+        host, port = self.sock.getsockname()[:2]
+        url = f"http://{host}:{port}"
+        applied = self.resources.transition(
+            self.name,
+            "InService",
+            only_from=("Creating",),
+            started_at=time.time(),
+            details=self._details(Url=url, Port=port),
+        )
+        if applied:
+            _log(f"endpoint {self.name} is InService at {url} with {len(self.workers)} worker(s)")
+            self._loop()
+        self._shutdown()
+        return 0
+
+    def _details(self, **extra: Any) -> dict[str, Any]:
+        return {"ModelName": self.model_name, "Workers": sorted(self.workers), **extra}
+
+    # ------------------------------------------------------------- workers
+    def _start_generation(self, spec: dict[str, Any]) -> None:
+        """Fetch the model of ``spec`` and start its workers; raise if any fails to load."""
+        model_name = str(spec["ModelName"])
+        model = self.catalog.models.get(model_name)
+        generation = self.generation + 1
+        _model_dir, handlers = prepare_model(
+            self.settings, model.spec, self.folder / f"gen-{generation}"
+        )
+        container = model.spec.get("PrimaryContainer") or {}
+        environment = {str(k): str(v) for k, v in (container.get("Environment") or {}).items()}
+        count = int(spec.get("InitialInstanceCount", 1))
+        started = [self._fork(handlers, generation, spec, environment) for _ in range(count)]
+        try:
+            self._await_ready(started)
+        except Exception:
+            self._stop_workers(started)
+            raise
+        old = list(self.workers.values())
+        self.workers = {w.pid: w for w in started}
+        self.generation, self.handlers, self.spec = generation, handlers, spec
+        self.environment, self.model_name = environment, model_name
+        for worker in old:  # the new workers already accept: let the old ones finish
+            self.retiring[worker.pid] = worker
+            _signal(worker.pid, signal.SIGTERM)
+
+    def _fork(
+        self, handlers: Handlers, generation: int, spec: dict[str, Any], env: dict[str, str]
+    ) -> _Worker:
+        if self.sock is None:
+            raise RuntimeError("the socket is not bound")
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.close(ready_r)
+                signal.set_wakeup_fd(-1)
+                for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+                    signal.signal(signum, signal.SIG_DFL)
+                os.close(self._wake_r)
+                os.close(self._wake_w)
+                from sabio.catalog._engine import dispose_all
+                from sabio.serving._worker import serve
+
+                dispose_all(close=False)  # the parent's database connections are not ours
+                code = serve(
+                    self.sock,
+                    handlers,
+                    endpoint=self.name,
+                    spec=spec,
+                    environment=env,
+                    ready_fd=ready_w,
+                )
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(ready_w)
+        return _Worker(pid, generation, ready_r)
+
+    def _await_ready(self, workers: list[_Worker]) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        for worker in workers:
+            answer = b""
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _Refused(
+                        f"The model did not load within {READY_TIMEOUT_SECONDS:g} s in worker "
+                        f"{worker.pid}."
+                    )
+                readable, _, _ = select.select([worker.ready_fd], [], [], remaining)
+                if not readable:
+                    continue
+                chunk = os.read(worker.ready_fd, 65536)
+                if not chunk:
+                    break
+                answer += chunk
+            os.close(worker.ready_fd)
+            if answer != b"ok":
+                message = answer.decode("utf-8", errors="replace").strip()
+                raise _Refused(
+                    message
+                    or f"Worker {worker.pid} exited while loading the model (see `sabio endpoints "
+                    f"logs {self.name}`)."
+                )
+
+    def _stop_workers(self, workers: list[_Worker]) -> None:
+        for worker in workers:
+            _signal(worker.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        pending = {w.pid for w in workers}
+        while pending and time.monotonic() < deadline:
+            for pid in list(pending):
+                if _reaped(pid):
+                    pending.discard(pid)
+            if pending:
+                time.sleep(0.02)
+        for pid in pending:
+            _signal(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for worker in workers:
+            self.workers.pop(worker.pid, None)
+            self.retiring.pop(worker.pid, None)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if self.retiring.pop(pid, None) is not None:
+                self._clean_generations()
+                continue
+            worker = self.workers.pop(pid, None)
+            if worker is None or self._stop:
+                continue
+            code = os.waitstatus_to_exitcode(status)
+            _log(f"worker {pid} exited unexpectedly (exit code {code}); starting a new one")
+            self._restart()
+
+    def _restart(self) -> None:
+        now = time.monotonic()
+        self._crashes.append(now)
+        while self._crashes and now - self._crashes[0] > CRASH_WINDOW_SECONDS:
+            self._crashes.popleft()
+        if len(self._crashes) > MAX_CRASHES or self.handlers is None:
+            self._fail(
+                f"Workers crashed {len(self._crashes)} times within {CRASH_WINDOW_SECONDS:g} s; "
+                f"the endpoint was stopped. See `sabio endpoints logs {self.name}`."
+            )
+            return
+        worker = self._fork(self.handlers, self.generation, self.spec, self.environment)
+        try:
+            self._await_ready([worker])
+        except Exception as exc:
+            self._stop_workers([worker])
+            self._fail(f"A restarted worker could not load the model: {_reason(exc)}")
+            return
+        self.workers[worker.pid] = worker
+        self.resources.update(self.name, details={"Workers": sorted(self.workers)})
+
+    def _fail(self, reason: str) -> None:
+        _log(reason)
+        self.resources.transition(self.name, "Failed", failure_reason=reason[:REASON_LIMIT])
+        self._stop = True
+
+    def _clean_generations(self) -> None:
+        live = {w.generation for w in (*self.workers.values(), *self.retiring.values())}
+        for folder in self.folder.glob("gen-*"):
+            number = folder.name.removeprefix("gen-")
+            if number.isdigit() and int(number) not in live and int(number) < self.generation:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    # ---------------------------------------------------------------- loop
+    def _loop(self) -> None:
+        next_beat = time.monotonic() + HEARTBEAT_SECONDS
+        while not self._stop:
+            timeout = max(0.0, next_beat - time.monotonic())
+            with contextlib.suppress(InterruptedError):
+                select.select([self._wake_r], [], [], timeout)
+            with contextlib.suppress(BlockingIOError):
+                while os.read(self._wake_r, 4096):
+                    pass
+            self._reap()
+            if self._stop:
+                break
+            if self._check or time.monotonic() >= next_beat:
+                self._check = False
+                next_beat = time.monotonic() + HEARTBEAT_SECONDS
+                try:
+                    self._beat()
+                except Exception as exc:  # keep serving through transient database errors
+                    _log(f"heartbeat error: {type(exc).__name__}: {exc}")
+
+    def _beat(self) -> None:
+        self.resources.heartbeat(self.name)
+        record = self.resources.get(self.name)
+        if record.stop_requested or record.status in ("Deleting", "Failed"):
+            self._stop = True
+            return
+        spec = record.spec
+        wanted = (spec.get("ModelName"), int(spec.get("InitialInstanceCount", 1)))
+        if wanted != (self.model_name, len(self.workers)):
+            self._update(spec)
+
+    def _update(self, spec: dict[str, Any]) -> None:
+        _log(f"updating to model {spec.get('ModelName')!r} x{spec.get('InitialInstanceCount')}")
+        previous = {**spec, "ModelName": self.model_name, "InitialInstanceCount": len(self.workers)}
+        try:
+            self._start_generation(spec)
+        except Exception as exc:
+            reason = f"Updating to model {spec.get('ModelName')!r} failed: {_reason(exc)}"
+            _log(reason)
+            # Keep serving the old model, as SageMaker rolls back a failed update.
+            self.resources.update(self.name, spec=previous)
+            self.resources.transition(
+                self.name,
+                "InService",
+                failure_reason=reason[:REASON_LIMIT],
+                details={"LastUpdateStatus": "Failed"},
+            )
+            return
+        self.resources.transition(
+            self.name,
+            "InService",
+            failure_reason=None,
+            details=self._details(LastUpdateStatus="Successful"),
+        )
+        _log(f"now serving model {self.model_name!r} with {len(self.workers)} worker(s)")
+
+    def _shutdown(self) -> None:
+        self._stop = True
+        self._stop_workers([*self.workers.values(), *self.retiring.values()])
+        if self.sock is not None:
+            self.sock.close()
+        shutil.rmtree(self.folder / f"gen-{self.generation}", ignore_errors=True)
+        _log(f"endpoint {self.name} stopped")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _signal(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return done == pid
+
+
+def _warm_up() -> None:
+    """Imports every endpoint needs, done once by a standby before it forks."""
+    import numpy  # noqa: F401
+    import uvicorn  # noqa: F401
+
+    import sabio.inference
+    import sabio.serving._worker
+    import sabio.storage  # noqa: F401
+
+    Catalog.open(load_settings())
+
+
+def _serve_standby() -> int:
+    """Standby mode: warm up, then fork one supervisor per endpoint folder read from stdin."""
+    from sabio.catalog._engine import dispose_all
+
+    _warm_up()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps forked supervisors
+    for raw in sys.stdin.buffer:
+        folder = raw.decode().strip()
+        if not folder:
+            continue
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            dispose_all(close=False)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            log = os.open(
+                Path(folder) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
+            )
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            code = 1
+            try:
+                code = EndpointServer(Path(folder), load_settings()).run()
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the supervisor process: ``<endpoint-dir>`` or ``--standby``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m sabio.serving._server <endpoint-dir>|--standby", file=sys.stderr)
+        return 2
+    if argv[0] == "--standby":
+        return _serve_standby()
+    return EndpointServer(Path(argv[0]), load_settings()).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""One worker process of an endpoint: loads the model once and serves the shared socket."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import signal
+import socket
+from typing import Any
+
+from sabio.inference import Handlers
+from sabio.serving._app import InferenceApp
+
+__all__ = ["serve"]
+
+
+def _capture(spec: dict[str, Any], endpoint: str) -> Any:
+    config = spec.get("DataCaptureConfig")
+    if not config or not config.get("EnableCapture", True):
+        return None
+    from sabio._config import load_settings
+    from sabio.monitoring import CaptureWriter
+    from sabio.storage import Store
+
+    return CaptureWriter.from_config(
+        config, endpoint, spec.get("VariantName", "AllTraffic"), Store(load_settings())
+    )
+
+
+def _uvicorn_config(app: InferenceApp) -> Any:
+    import uvicorn
+
+    # uvloop and httptools (uvicorn[standard]) are much faster; use them when installed.
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return uvicorn.Config(
+        app,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        date_header=False,
+        timeout_graceful_shutdown=30,
+        loop=loop,
+        http=http,
+    )
+
+
+def serve(
+    sock: socket.socket,
+    handlers: Handlers,
+    *,
+    endpoint: str,
+    spec: dict[str, Any],
+    environment: dict[str, str],
+    ready_fd: int,
+) -> int:
+    """Load the model, report on ``ready_fd`` (``ok`` or the error), then serve until SIGTERM.
+
+    Returns the process exit code.
+    """
+    import uvicorn
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    os.environ.update(environment)  # the model's Environment, as its container would have it
+    try:
+        model = handlers.load_model()
+        capture = _capture(spec, endpoint)
+        app = InferenceApp(
+            handlers,
+            model,
+            endpoint=endpoint,
+            max_payload_bytes=int(float(spec.get("MaxPayloadInMB", 6)) * 1024 * 1024),
+            timeout=float(spec.get("TimeoutSeconds", 60)),
+            capture=capture,
+        )
+        config = _uvicorn_config(app)
+    except Exception as exc:
+        user_caused = isinstance(exc, ValueError | LookupError | OSError) and str(exc)
+        message = str(exc) if user_caused else f"{type(exc).__name__}: {exc}"
+        os.write(ready_fd, f"Loading the model with {handlers.source} failed: {message}".encode())
+        os.close(ready_fd)
+        return 1
+    os.write(ready_fd, b"ok")
+    os.close(ready_fd)
+    # uvicorn re-raises SIGTERM after its graceful shutdown with the handler it found; a
+    # no-op handler lets this function return and flush data capture.
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    uvicorn.Server(config).run(sockets=[sock])
+    if capture is not None:
+        capture.close()
+    return 0
