@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _jobs, _train
+from sabio.cli import _data, _endpoints, _jobs, _train, _transform, _tuning
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -22,6 +22,10 @@ app = typer.Typer(
 app.add_typer(_jobs.app, name="jobs")
 app.add_typer(_data.app, name="data")
 app.command("train")(_train.train)
+app.add_typer(_transform.app, name="transform")
+app.add_typer(_tuning.app, name="tuning")
+app.add_typer(_endpoints.app, name="endpoints")
+app.command("tune")(_tuning.tune)
 
 
 def main() -> None:

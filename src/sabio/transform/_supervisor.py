@@ -1,0 +1,368 @@
+"""The supervisor of one transform job: ``python -m sabio.transform._supervisor <job-dir>``.
+
+It owns the job's state: it prepares the model (S3 artifacts, handlers), forks
+``instance_count * max_concurrent_transforms`` worker processes that each load the model
+once, streams every input file through them in order, writes one ``<input>.out`` per input
+file, and records the outcome. A heartbeat lets any reader tell when it has died.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import IO, Any
+
+from sabio._config import Settings, load_settings
+from sabio.catalog import Catalog
+from sabio.exceptions import SabioError
+from sabio.storage import Store
+from sabio.transform._reader import (
+    MIN_BLOCK,
+    InputFile,
+    iter_batches,
+    list_inputs,
+    open_input,
+)
+from sabio.transform._records import RecordPlan
+from sabio.transform._spec import TransformJobSpec
+from sabio.transform._worker import BatchResult, WorkerConfig, init_worker, install, run_batch
+
+__all__ = ["HEARTBEAT_SECONDS", "Supervisor", "main"]
+
+HEARTBEAT_SECONDS = 2.0
+FAILURE_REASON_LIMIT = 1024
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _Failed(Exception):
+    pass
+
+
+class _Output:
+    """An output object being written; published on :meth:`close`, dropped on :meth:`abort`."""
+
+    def __init__(self, handle: IO[bytes], uri: str) -> None:
+        self.handle = handle
+        self.uri = uri
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.handle.close()
+
+    def abort(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        abort = getattr(self.handle, "abort", None)
+        if abort is not None:
+            abort()
+        self.handle.close()
+
+
+class Supervisor:
+    """Runs one transform job to its end. Construct with the job folder; call :meth:`run`."""
+
+    def __init__(self, job_dir: Path, settings: Settings) -> None:
+        self.job_dir = job_dir
+        self.settings = settings
+        self.spec = TransformJobSpec.model_validate_json((job_dir / "spec.json").read_text())
+        self.name = self.spec.job_name
+        self.catalog = Catalog.open(settings)
+        self.jobs = self.catalog.transform_jobs
+        self.store = Store(settings)
+        self._log = (job_dir / "logs.txt").open("a", encoding="utf-8", buffering=1)
+        self._log_lock = threading.Lock()
+        self._stop_reason: str | None = None
+        self._finished = threading.Event()
+        self.progress = {"InputFiles": 0, "FilesDone": 0, "Records": 0, "BytesIn": 0}
+
+    def log(self, message: str) -> None:
+        """Append a time-stamped line to the job log."""
+        with self._log_lock:
+            self._log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+
+    def request_stop(self, reason: str) -> None:
+        """Ask the run to stop (from a signal or the heartbeat)."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
+
+    def _check_stop(self) -> None:
+        if self._stop_reason is not None:
+            raise _Stopped(self._stop_reason)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._finished.wait(HEARTBEAT_SECONDS):
+            try:
+                self.jobs.update(self.name, heartbeat_at=time.time(), details=dict(self.progress))
+                if self.jobs.get(self.name).stop_requested:
+                    self.request_stop("Stopped at the user's request.")
+            except Exception as exc:  # keep beating through transient DB errors
+                self.log(f"sabio: heartbeat error: {exc}")
+
+    # --------------------------------------------------------------------- run
+    def run(self) -> int:
+        """Run the job to its end; returns the supervisor's exit code."""
+        started = time.time()
+        self.jobs.update(
+            self.name,
+            supervisor_pid=os.getpid(),
+            supervisor_host=socket.gethostname(),
+            heartbeat_at=started,
+            started_at=started,
+        )
+        if self.jobs.get(self.name).stop_requested:
+            self.request_stop("Stopped at the user's request.")
+        pool: concurrent.futures.ProcessPoolExecutor | None = None
+        outputs: list[_Output] = []
+        heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
+        try:
+            self.log(f"Starting transform job {self.name} (model {self.spec.model_name})")
+            self._check_stop()
+            files, config = self._prepare()
+            pool = self._start_workers()
+            heartbeat.start()
+            self._transform(pool, files, config, outputs)
+            self._end("Completed", None, started)
+            self.log(
+                f"Completed: {self.progress['Records']} records from "
+                f"{self.progress['FilesDone']} file(s) in {time.time() - started:.2f} s"
+            )
+            return 0
+        except _Stopped as stop:
+            self._abort(outputs, pool)
+            self.log(f"Stopped: {stop}")
+            self._end("Stopped", str(stop), started)
+            return 0
+        except BrokenProcessPool:
+            self._abort(outputs, pool)
+            reason = (
+                "InternalServerError: a worker process died (killed, out of memory, or a crash "
+                "in native model code). Lower max_concurrent_transforms or max_payload and retry."
+            )
+            self.log(reason)
+            self._end("Failed", reason, started)
+            return 1
+        except (_Failed, SabioError) as exc:
+            self._abort(outputs, pool)
+            text = str(exc)
+            reason = text if isinstance(exc, _Failed) else f"ClientError: {text}"
+            self.log(f"Failed: {reason}")
+            self._end("Failed", reason, started)
+            return 1
+        except Exception as exc:
+            self._abort(outputs, pool)
+            self.log(traceback.format_exc())
+            reason = f"InternalServerError: {type(exc).__name__}: {exc}"
+            self._end("Failed", reason, started)
+            return 1
+        finally:
+            self._finished.set()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            (self.job_dir / "done").write_text(str(time.time()))
+            self._log.close()
+
+    def _end(self, status: str, reason: str | None, started: float) -> None:
+        details = {**self.progress, "WallSeconds": round(time.time() - started, 3)}
+        values: dict[str, Any] = {}
+        if reason is not None:
+            values["failure_reason"] = reason[:FAILURE_REASON_LIMIT]
+        self.jobs.transition(self.name, status, details=details, **values)
+
+    def _prepare(self) -> tuple[list[InputFile], WorkerConfig]:
+        from sabio.inference import prepare_model
+
+        spec = self.spec
+        model = self.catalog.models.get(spec.model_name)
+        self.log(f"Preparing model {spec.model_name}")
+        _, handlers = prepare_model(self.settings, model.spec, self.job_dir / "model")
+        files = list_inputs(self.store, spec.data, spec.data_type)
+        self.progress["InputFiles"] = len(files)
+        self.log(f"{len(files)} input file(s) under {spec.data}")
+        content_type = spec.content_type or DEFAULT_CONTENT_TYPE
+        accept = spec.accept or content_type
+        plan = None
+        if spec.record_level:
+            plan = RecordPlan.create(
+                spec.content_type,
+                spec.accept,
+                spec.input_filter,
+                spec.output_filter,
+                spec.join_source == "Input",
+            )
+        config = WorkerConfig(
+            content_type=content_type,
+            accept=accept,
+            split_line=spec.split_type == "Line",
+            assemble_line=spec.assemble_with == "Line",
+            plan=plan,
+        )
+        install(handlers, config)
+        return files, config
+
+    def _start_workers(self) -> concurrent.futures.ProcessPoolExecutor:
+        # fork: workers inherit the prepared handlers and start in milliseconds; they never
+        # touch the catalog. Each loads the model once in init_worker.
+        workers = self.spec.workers
+        self.log(f"Starting {workers} worker process(es)")
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=init_worker,
+        )
+
+    def _transform(
+        self,
+        pool: concurrent.futures.ProcessPoolExecutor,
+        files: list[InputFile],
+        config: WorkerConfig,
+        outputs: list[_Output],
+    ) -> None:
+        spec = self.spec
+        limit = 2 * spec.workers
+        pending: collections.deque[tuple[concurrent.futures.Future[BatchResult] | None, _Output]]
+        pending = collections.deque()
+        prefix = spec.output_path.rstrip("/")
+        for file in files:
+            out = _Output(self.store.open(f"{prefix}/{file.relative}.out", "wb"), file.uri)
+            outputs.append(out)
+            block = self._block_bytes(file)
+            with open_input(self.store, file.uri, spec.compression_type) as stream:
+                for batch in iter_batches(
+                    stream,
+                    source=file.uri,
+                    split_line=config.split_line,
+                    single_record=spec.strategy == "SingleRecord",
+                    max_bytes=spec.max_payload_bytes,
+                    block_bytes=block,
+                ):
+                    self._check_stop()
+                    while len(pending) >= limit:
+                        self._collect(pending)
+                    self.progress["BytesIn"] += len(batch.body)
+                    pending.append((pool.submit(run_batch, batch, file.uri), out))
+            pending.append((None, out))
+        while pending:
+            self._collect(pending)
+
+    def _block_bytes(self, file: InputFile) -> int:
+        try:
+            size = self.store.size(file.uri)
+        except SabioError:
+            return self.spec.max_payload_bytes
+        share = size // (2 * self.spec.workers) + 1
+        return max(MIN_BLOCK, min(self.spec.max_payload_bytes, share))
+
+    def _collect(
+        self,
+        pending: collections.deque[tuple[concurrent.futures.Future[BatchResult] | None, _Output]],
+    ) -> None:
+        future, out = pending.popleft()
+        if future is None:
+            out.close()
+            self.progress["FilesDone"] += 1
+            self.log(f"Wrote the output of {out.uri}")
+            return
+        while True:
+            self._check_stop()
+            try:
+                result = future.result(timeout=0.2)
+                break
+            except concurrent.futures.TimeoutError:
+                continue
+        if result.error is not None:
+            raise _Failed(result.error)
+        out.handle.write(result.output)
+        self.progress["Records"] += result.records
+
+    def _abort(
+        self, outputs: list[_Output], pool: concurrent.futures.ProcessPoolExecutor | None
+    ) -> None:
+        for out in outputs:
+            try:
+                out.abort()
+            except Exception as exc:  # the job outcome matters more than a temp file
+                self.log(f"sabio: cannot discard {out.uri}: {exc}")
+        if pool is not None:
+            # Workers may be busy on a long request: do not wait for them on a stop.
+            processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _serve_standby() -> int:
+    """Standby mode: warm up once, then fork a supervisor per job folder read from stdin.
+
+    The parent answers each job folder with the forked supervisor's pid on stdout and
+    exits at end-of-file (when the submitting process is gone).
+    """
+    from sabio.catalog._engine import dispose_all
+
+    Catalog.open(load_settings())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked supervisors are reaped by the kernel
+    for raw in sys.stdin.buffer:
+        job_dir = raw.decode().strip()
+        if not job_dir:
+            continue
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            dispose_all(close=False)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            log = os.open(
+                Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
+            )
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            code = 1
+            try:
+                code = _run(Path(job_dir))
+            finally:
+                os._exit(code)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _run(job_dir: Path) -> int:
+    supervisor = Supervisor(job_dir, load_settings())
+    signal.signal(
+        signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
+    )
+    signal.signal(
+        signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
+    )
+    return supervisor.run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m sabio.transform._supervisor <job-dir>|--standby", file=sys.stderr)
+        return 2
+    if argv[0] == "--standby":
+        return _serve_standby()
+    return _run(Path(argv[0]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
