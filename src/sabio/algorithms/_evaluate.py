@@ -26,7 +26,14 @@ from sabio.algorithms._metrics import (
 )
 from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 
-__all__ = ["SUBGROUP_METRICS", "EvalInput", "evaluate", "metric_values", "section_name"]
+__all__ = [
+    "SUBGROUP_METRICS",
+    "EvalInput",
+    "evaluate",
+    "metric_values",
+    "per_class_metrics",
+    "section_name",
+]
 
 RESAMPLES = 200
 SEED = 0
@@ -123,6 +130,29 @@ def _confusion(inp: EvalInput) -> dict[str, dict[str, int]]:
     return {labels[i]: {labels[j]: int(matrix[i, j]) for j in range(k)} for i in range(k)}
 
 
+def per_class_metrics(inp: EvalInput) -> dict[str, dict[str, float | int]]:
+    """Precision, recall, F1 and support of each class (multiclass models)."""
+    labels = [str(c) for c in inp.classes or []]
+    k = len(labels)
+    truth = inp.y.astype(np.int64)
+    predicted = np.argmax(inp.scores, axis=1)
+    matrix = np.zeros((k, k), dtype=np.int64)
+    np.add.at(matrix, (truth, predicted), 1)
+    result: dict[str, dict[str, float | int]] = {}
+    for i, label in enumerate(labels):
+        tp, support, flagged = matrix[i, i], matrix[i].sum(), matrix[:, i].sum()
+        precision = float(tp / flagged) if flagged else 0.0
+        recall = float(tp / support) if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": int(support),
+        }
+    return result
+
+
 def subgroup_labels(values: pd.Series) -> pd.Series:
     """Group label of each row: the value itself, or a quartile range for many-valued numbers."""
     numeric = pd.to_numeric(values, errors="coerce")
@@ -150,6 +180,8 @@ def evaluate(inp: EvalInput, subgroup_columns: list[str], algorithm: str) -> dic
         doc["class_counts"] = {
             str(c): int(n) for c, n in zip(inp.classes or [], counts, strict=True)
         }
+    if inp.task == MULTICLASS:
+        doc["per_class"] = per_class_metrics(inp)
     if inp.task == BINARY:
         doc["positive_class"] = (inp.classes or [None, None])[1]
         doc["threshold"] = {"value": inp.threshold, "chosen_on": inp.threshold_source}

@@ -133,6 +133,21 @@ def _confusion_html(matrix: dict[str, dict[str, int]]) -> str:
     return f"<table><tr><th></th>{head}</tr>{body}</table>"
 
 
+def _per_class_html(per_class: dict[str, dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(label)}</td><td class=n>{m['support']}</td>"
+        f"<td class=n>{_fmt(m['precision'])}</td><td class=n>{_fmt(m['recall'])}</td>"
+        f"<td class=n>{_fmt(m['f1'])}</td></tr>"
+        for label, m in per_class.items()
+    )
+    return (
+        "<h2>How well each class is found</h2><p>Recall: of the cases that really are this "
+        "class, the share the model finds. Precision: of the cases the model puts in this "
+        "class, the share that really are.</p><table><tr><th>Class</th><th>Cases</th>"
+        f"<th>Precision</th><th>Recall</th><th>F1</th></tr>{rows}</table>"
+    )
+
+
 def _subgroup_html(doc: dict[str, Any], task: str) -> str:
     overall = doc[section_name(task)]
     names = SUBGROUP_METRICS[task]
@@ -194,6 +209,8 @@ def render_html(doc: dict[str, Any], inp: EvalInput, target: str, plots: dict[st
             "</p>" + _confusion_html(section["confusion_matrix"])
         )
     elif task != REGRESSOR:
+        if "per_class" in doc:
+            parts.append(_per_class_html(doc["per_class"]))
         parts.append(
             "<h2>Which classes get confused</h2>" + _confusion_html(section["confusion_matrix"])
         )
