@@ -30,9 +30,13 @@ def _run_python(code: str) -> str:
 def test_all_is_pinned() -> None:
     assert sabio.__all__ == [
         "Estimator",
+        "HyperparameterTuner",
+        "Model",
+        "Predictor",
         "SabioError",
         "Session",
         "TrainingInput",
+        "Transformer",
         "__version__",
         "get_execution_role",
         "image_uris",
@@ -113,5 +117,14 @@ def test_import_sabio_as_sagemaker_submodules_resolve_without_explicit_import() 
         assert sagemaker.session.Session is sagemaker.Session
         assert sagemaker.sklearn.SKLearn.__name__ == "SKLearn"
         assert sagemaker.xgboost.XGBoost.__name__ == "XGBoost"
+        assert sagemaker.tuner.HyperparameterTuner is sagemaker.HyperparameterTuner
+        assert sagemaker.parameter.ContinuousParameter.__name__ == "ContinuousParameter"
+        assert sagemaker.predictor.Predictor is sagemaker.Predictor
+        assert sagemaker.model.Model is sagemaker.Model
+        assert sagemaker.transformer.Transformer is sagemaker.Transformer
+        assert sagemaker.serializers.CSVSerializer().CONTENT_TYPE == "text/csv"
+        assert sagemaker.deserializers.JSONDeserializer.__name__ == "JSONDeserializer"
+        assert sagemaker.model_monitor.DataCaptureConfig.__name__ == "DataCaptureConfig"
+        assert sagemaker.analytics.HyperparameterTuningJobAnalytics.__name__.startswith("Hyper")
         """
     )

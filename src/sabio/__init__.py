@@ -18,9 +18,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Estimator",
+    "HyperparameterTuner",
+    "Model",
+    "Predictor",
     "SabioError",
     "Session",
     "TrainingInput",
+    "Transformer",
     "__version__",
     "get_execution_role",
     "image_uris",
@@ -31,6 +35,10 @@ _LAZY = {
     "get_execution_role": ("sabio.session", "get_execution_role"),
     "Estimator": ("sabio.estimator", "Estimator"),
     "TrainingInput": ("sabio.inputs", "TrainingInput"),
+    "HyperparameterTuner": ("sabio.tuner", "HyperparameterTuner"),
+    "Model": ("sabio.model", "Model"),
+    "Predictor": ("sabio.predictor", "Predictor"),
+    "Transformer": ("sabio.transformer", "Transformer"),
     "SabioError": ("sabio.exceptions", "SabioError"),
     "image_uris": ("sabio.image_uris", None),
 }
@@ -40,22 +48,34 @@ if TYPE_CHECKING:
     from sabio.estimator import Estimator
     from sabio.exceptions import SabioError
     from sabio.inputs import TrainingInput
+    from sabio.model import Model
+    from sabio.predictor import Predictor
     from sabio.session import Session, get_execution_role
+    from sabio.transformer import Transformer
+    from sabio.tuner import HyperparameterTuner
 
 
 #: Submodules reachable as attributes, as ``sagemaker.estimator.Estimator`` is in notebooks.
 _SUBMODULES = frozenset(
     {
         "analytics",
+        "deserializers",
         "estimator",
         "exceptions",
         "image_uris",
         "inputs",
+        "model",
+        "model_monitor",
+        "parameter",
+        "predictor",
         "pytorch",
         "runtime",
+        "serializers",
         "session",
         "sklearn",
         "tensorflow",
+        "transformer",
+        "tuner",
         "xgboost",
     }
 )
