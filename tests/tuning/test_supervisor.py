@@ -121,7 +121,8 @@ def test_supervisor_stop_stops_running_trials(
     assert record.status == "Stopped"
     jobs = trials(session.settings, "tune-stop")
     assert jobs and all(j.status == "Stopped" for j in jobs)
-    assert all("Stopped by tuning job 'tune-stop'" in (j.failure_reason or "") for j in jobs)
+    reasons = [j.failure_reason for j in jobs]
+    assert all("Stopped by tuning job 'tune-stop'" in (r or "") for r in reasons), reasons
 
 
 def test_supervisor_auto_early_stopping_prunes(

@@ -134,32 +134,71 @@ class ServingModel:
             frame = frame.iloc[:, : len(columns)].reindex(columns=range(len(columns)))
         elif len(frame) and [str(v).strip() for v in frame.iloc[0].tolist()] == columns:
             frame = frame.iloc[1:]  # a CSV header that names the model's columns
-        if frame.shape[1] != len(columns):
-            hint = (
-                " Send feature values only, without the label column."
-                if frame.shape[1] == len(columns) + 1
-                else ""
-            )
-            raise PayloadError(
-                f"expected {len(columns)} features ({', '.join(columns[:10])}"
-                f"{', ...' if len(columns) > 10 else ''}), got {frame.shape[1]}.{hint}"
-            )
-        if len(frame) == 0:
-            raise PayloadError("The request holds no rows: expected at least one instance.")
+        self._check_shape(frame.shape)
         aligned = frame.reset_index(drop=True)
         aligned.columns = columns
         return aligned
 
+    def _check_shape(self, shape: tuple[int, ...]) -> None:
+        columns = self.preprocessor.columns
+        if shape[1] != len(columns):
+            hint = (
+                " Send feature values only, without the label column."
+                if shape[1] == len(columns) + 1
+                else ""
+            )
+            raise PayloadError(
+                f"expected {len(columns)} features ({', '.join(columns[:10])}"
+                f"{', ...' if len(columns) > 10 else ''}), got {shape[1]}.{hint}"
+            )
+        if shape[0] == 0:
+            raise PayloadError("The request holds no rows: expected at least one instance.")
+
+    def features(self, data: Any) -> Arr:
+        """The encoded feature matrix of a payload (or frame/array/rows).
+
+        Rows that all parsed as numbers skip pandas: the float matrix goes straight
+        through :meth:`Preprocessor.transform_matrix`.
+
+        Raises:
+            PayloadError: wrong number of features, missing columns, text in a numeric
+                column.
+        """
+        payload = as_payload(data)
+        matrix = payload.matrix
+        if matrix is not None and not payload.named and not payload.sparse:
+            columns = self.preprocessor.columns
+            if len(matrix) and [str(v) for v in matrix[0].tolist()] == columns:
+                matrix = matrix[1:]  # a header row of numeric column names, as in align()
+            self._check_shape(matrix.shape)
+            return self.preprocessor.transform_matrix(matrix)
+        frame = self.align(payload)
+        return self.preprocessor.transform(frame, source="request", error=PayloadError)
+
     def predict(self, data: Any) -> Prediction:
         """Predict on a payload (or a frame/array/rows from a custom ``input_fn``)."""
-        frame = self.align(as_payload(data))
-        x = self.preprocessor.transform(frame, source="request", error=PayloadError)
         return Prediction(
-            task=self.meta["predictor_type"],
-            scores=self.score(x),
-            classes=self.meta.get("classes"),
-            threshold=float(self.meta.get("threshold", 0.5)),
+            task=self.task,
+            scores=self.score(self.features(data)),
+            classes=self.classes,
+            threshold=self.threshold,
         )
+
+    @property
+    def task(self) -> str:
+        """Predictor type from the model's metadata."""
+        return str(self.meta["predictor_type"])
+
+    @property
+    def classes(self) -> list[Any] | None:
+        """Class labels (classification)."""
+        classes: list[Any] | None = self.meta.get("classes")
+        return classes
+
+    @property
+    def threshold(self) -> float:
+        """Decision threshold of a binary model."""
+        return float(self.meta.get("threshold", 0.5))
 
 
 def _accept(accept: str | None) -> str:
@@ -186,7 +225,7 @@ def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | s
         if scores.ndim == 2:
             lines = [",".join(repr(float(v)) for v in row) for row in scores.tolist()]
         else:
-            lines = [repr(float(v)) for v in scores.tolist()]
+            lines = list(map(repr, np.asarray(scores, dtype=np.float64).tolist()))
         return "\n".join(lines), kind
     if kind == "application/x-npy":
         buffer = io.BytesIO()

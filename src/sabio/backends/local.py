@@ -19,6 +19,7 @@ import os
 import select
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -74,6 +75,22 @@ class _Standby:
                 return False
         return self.ready
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the standby to finish warming up."""
+        deadline = time.monotonic() + timeout
+        while not self.ready:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                line = self._read_line(timeout=left)
+            except OSError:
+                return False
+            if line is None:
+                return False
+            self.ready = line == b"ready"
+        return True
+
     def hand_over(self, job_dir: Path) -> int | None:
         """Send a job folder; return the pid of the supervisor forked for it."""
         try:
@@ -127,6 +144,25 @@ class LocalBackend:
                 LocalBackend._standby = (key, _spawn_standby(module, env, wanted))
             LocalBackend._seen.add(key)
         return pid
+
+    def prepare(
+        self, module: str, env: dict[str, str], preload: Sequence[str], timeout: float
+    ) -> bool:
+        """Start a standby warming ``preload`` now, for a caller about to submit many jobs
+        with this ``env``; wait up to ``timeout`` seconds for it. Returns whether it is ready.
+        """
+        key = "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
+        with LocalBackend._lock:
+            standby = LocalBackend._current(key)
+            wanted = frozenset(preload) | (standby.preload if standby else frozenset())
+            if standby is not None and (not wanted <= standby.preload or not _alive(standby.pid)):
+                standby.dismiss()
+                LocalBackend._standby = standby = None
+            if standby is None:
+                standby = _spawn_standby(module, env, wanted)
+                LocalBackend._standby = (key, standby)
+            LocalBackend._seen.add(key)
+            return standby.wait_ready(timeout)
 
     @classmethod
     def _current(cls, key: str) -> _Standby | None:

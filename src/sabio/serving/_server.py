@@ -228,6 +228,21 @@ class EndpointServer:
                     f"logs {self.name}`)."
                 )
 
+    def _await_retired(self) -> None:
+        """Wait (bounded) until the old generation's workers have drained and exited.
+
+        Only then does the update report success, so a client's kept-alive connection to an
+        old worker cannot be answered by the old model after ``update_endpoint`` returns.
+        """
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while self.retiring and time.monotonic() < deadline:
+            self._reap()
+            if self.retiring:
+                time.sleep(0.01)
+        for pid in list(self.retiring):
+            _signal(pid, signal.SIGKILL)
+        self._reap()
+
     def _stop_workers(self, workers: list[_Worker]) -> None:
         for worker in workers:
             _signal(worker.pid, signal.SIGTERM)
@@ -347,6 +362,7 @@ class EndpointServer:
                 details={"LastUpdateStatus": "Failed"},
             )
             return
+        self._await_retired()
         self.resources.transition(
             self.name,
             "InService",

@@ -1,8 +1,18 @@
 """Training jobs: the SageMaker script-mode contract, the supervisor and its launcher."""
 
+from sabio.backends._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
 from sabio.training._artifacts import pack_code, pack_folder
-from sabio.training._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
-from sabio.training._jobs import describe, follow, job_dir, reconcile, stop, submit, wait
+from sabio.training._jobs import (
+    describe,
+    follow,
+    job_dir,
+    metrics_file,
+    prepare_standby,
+    reconcile,
+    stop,
+    submit,
+    wait,
+)
 from sabio.training._spec import ChannelSpec, MetricDefinition, TrainingJobSpec, check_job_name
 
 __all__ = [
@@ -17,8 +27,10 @@ __all__ = [
     "instance_type",
     "job_dir",
     "load_prices",
+    "metrics_file",
     "pack_code",
     "pack_folder",
+    "prepare_standby",
     "reconcile",
     "stop",
     "submit",

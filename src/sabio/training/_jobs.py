@@ -10,15 +10,26 @@ from pathlib import Path
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.backends import backend_for
+from sabio.backends._instances import instance_type
 from sabio.catalog import Catalog, TrainingJobRecord
 from sabio.exceptions import TimeoutError_
 from sabio.storage import Store
 from sabio.training._channels import check_channel
-from sabio.training._instances import instance_type
+from sabio.training._layout import HostLayout
 from sabio.training._process import kill_process_group
 from sabio.training._spec import TrainingJobSpec
 
-__all__ = ["describe", "follow", "job_dir", "reconcile", "stop", "submit", "wait"]
+__all__ = [
+    "describe",
+    "follow",
+    "job_dir",
+    "metrics_file",
+    "prepare_standby",
+    "reconcile",
+    "stop",
+    "submit",
+    "wait",
+]
 
 SUPERVISOR_MODULE = "sabio.training._supervisor"
 #: A supervisor whose heartbeat is older than this (and whose process is gone) is dead.
@@ -28,6 +39,33 @@ STALE_SECONDS = 15.0
 def job_dir(settings: Settings, name: str) -> Path:
     """The local folder of a job (logs, hosts' ``/opt/ml`` folders, markers)."""
     return settings.jobs_dir / name
+
+
+def metrics_file(settings: Settings, job_name: str, host: str = "algo-1") -> Path:
+    """The structured metrics file (JSON Lines) a job's program on ``host`` appends to.
+
+    ``sabio.runtime.log_metric`` and the built-ins write one line per value as they go; the
+    supervisor copies them into the catalog every couple of seconds and once more before
+    the job's final status. Read it for live values sooner than that (the tuner's pruning
+    does); a last line may be incomplete while the program runs.
+    """
+    return HostLayout(job_dir(settings, job_name) / host).metrics_file
+
+
+def prepare_standby(settings: Settings, builtin_module: str, timeout: float = 15.0) -> bool:
+    """Have the backend warm a supervisor for jobs of ``builtin_module`` now.
+
+    For a caller about to submit many jobs of one built-in (a tuning job): the local
+    backend otherwise starts its pre-imported standby only at the second job and uses it
+    once it is ready, so the first jobs pay a cold interpreter and framework import each.
+    Waits up to ``timeout`` seconds for the standby to be ready; returns whether it is
+    (False also when the backend keeps no standby, and jobs then simply start cold).
+    """
+    prepare = getattr(backend_for(settings.backend), "prepare", None)
+    if prepare is None:
+        return False
+    env = {**environ(), **settings_to_env(settings)}  # the same key submit() launches with
+    return bool(prepare(SUPERVISOR_MODULE, env, (builtin_module,), timeout))
 
 
 def submit(

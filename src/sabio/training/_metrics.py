@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 from sabio.training._spec import MetricDefinition
 
-__all__ = ["MetricFileFollower", "RegexMetricParser"]
+__all__ = ["MetricFileFollower", "RegexMetricParser", "parse_metric_lines"]
 
 
 class RegexMetricParser:
@@ -52,37 +53,53 @@ class RegexMetricParser:
 
 
 class MetricFileFollower:
-    """Read new complete lines of a job's structured metrics file (JSON Lines)."""
+    """Read new complete lines of a job's structured metrics file (JSON Lines).
+
+    Safe to call from several threads: the file offset is advanced under a lock, so two
+    readers never get the same lines nor skip any.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._offset = 0
+        self._lock = threading.Lock()
 
-    def read_new(self) -> list[dict[str, Any]]:
-        """Return the records appended since the last call (skipping malformed lines)."""
-        try:
-            with self.path.open("rb") as fh:
-                fh.seek(self._offset)
-                chunk = fh.read()
-        except FileNotFoundError:
-            return []
-        end = chunk.rfind(b"\n")
-        if end < 0:
-            return []
-        self._offset += end + 1
-        records: list[dict[str, Any]] = []
-        for raw in chunk[: end + 1].splitlines():
+    def read_new(self, *, final: bool = False) -> list[dict[str, Any]]:
+        """Return the records appended since the last call (skipping malformed lines).
+
+        Args:
+            final: the program has exited, so a last line without its newline is complete
+                too (a program killed mid-write leaves one; it is parsed if it can be).
+        """
+        with self._lock:
             try:
-                item = json.loads(raw)
-                value = float(item["value"])
-                records.append(
-                    {
-                        "name": str(item["name"]),
-                        "value": value if math.isfinite(value) else None,
-                        "step": None if item.get("step") is None else int(item["step"]),
-                        "timestamp": float(item.get("timestamp") or time.time()),
-                    }
-                )
-            except (ValueError, KeyError, TypeError):
-                continue
-        return records
+                with self.path.open("rb") as fh:
+                    fh.seek(self._offset)
+                    chunk = fh.read()
+            except FileNotFoundError:
+                return []
+            end = len(chunk) if final else chunk.rfind(b"\n") + 1
+            if end <= 0:
+                return []
+            self._offset += end
+        return parse_metric_lines(chunk[:end])
+
+
+def parse_metric_lines(data: bytes) -> list[dict[str, Any]]:
+    """Parse JSON Lines metric records (``sabio.runtime.log_metric``), skipping bad lines."""
+    records: list[dict[str, Any]] = []
+    for raw in data.splitlines():
+        try:
+            item = json.loads(raw)
+            value = float(item["value"])
+            records.append(
+                {
+                    "name": str(item["name"]),
+                    "value": value if math.isfinite(value) else None,
+                    "step": None if item.get("step") is None else int(item["step"]),
+                    "timestamp": float(item.get("timestamp") or time.time()),
+                }
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return records

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from sabio._config import Settings, load_settings
+from sabio.backends._instances import instance_type
 from sabio.catalog import Catalog
 from sabio.storage import Store
 from sabio.training._artifacts import pack_folder
 from sabio.training._channels import materialize
 from sabio.training._code import command_for, install_requirements, unpack_code
-from sabio.training._instances import instance_type
 from sabio.training._layout import HostLayout, decode_hyperparameters, host_names, to_cmd_args
 from sabio.training._metrics import MetricFileFollower, RegexMetricParser
 from sabio.training._process import HostProcess
@@ -67,6 +67,11 @@ class Supervisor:
         self._log = self.log_path.open("a", encoding="utf-8", buffering=1)
         self._metrics: list[dict[str, Any]] = []
         self._metrics_lock = threading.Lock()
+        # One flush at a time, holding its batch until the catalog has it: the heartbeat's
+        # flush and the final one must not interleave (see _flush_metrics).
+        self._flush_lock = threading.Lock()
+        self._unsaved: list[dict[str, Any]] = []
+        self._heartbeat: threading.Thread | None = None
         self._parser = RegexMetricParser(self.spec.metric_definitions)
         self._followers = [MetricFileFollower(layout.metrics_file) for layout in self.layouts]
         self._wake = threading.Event()
@@ -92,15 +97,39 @@ class Supervisor:
             with self._metrics_lock:
                 self._metrics.extend(found)
 
-    def _flush_metrics(self) -> None:
-        batch: list[dict[str, Any]] = []
-        for follower in self._followers:
-            batch.extend(follower.read_new())
-        with self._metrics_lock:
-            batch.extend(self._metrics)
-            self._metrics.clear()
-        if batch:
-            self.catalog.add_metrics(self.name, batch)
+    def _flush_metrics(self, *, final: bool = False) -> None:
+        """Copy new metric values into the catalog.
+
+        The heartbeat thread flushes while the program runs and the main thread flushes
+        once it has ended, before the job's final status. Both hold ``_flush_lock`` from
+        reading the metrics file until the values are committed: without it the final
+        flush could find nothing new because a heartbeat flush had already consumed the
+        file's lines but not yet written them, and the job would reach ``Completed``
+        before its metrics did (or without them, when the process exits first and takes
+        the daemon heartbeat thread with it). A batch the catalog refused is kept and
+        retried by the next flush.
+
+        Args:
+            final: every program has exited; a last line without newline counts too.
+        """
+        with self._flush_lock:
+            batch = self._unsaved
+            self._unsaved = []
+            for follower in self._followers:
+                batch.extend(follower.read_new(final=final))
+            with self._metrics_lock:
+                batch.extend(self._metrics)
+                self._metrics.clear()
+            if not batch:
+                return
+            try:
+                self.catalog.add_metrics(self.name, batch)
+            except Exception:
+                self._unsaved = batch
+                raise
+
+    def _programs_ended(self) -> bool:
+        return bool(self._processes) and all(p.finished for p in self._processes)
 
     # --------------------------------------------------------------- heartbeat
     def _heartbeat_loop(self) -> None:
@@ -131,8 +160,8 @@ class Supervisor:
         )
         if self.catalog.get_training_job(self.name).stop_requested:
             self.request_stop("Stopped at the user's request.")
-        heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
-        heartbeat.start()
+        self._heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
+        self._heartbeat.start()
         self.log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Starting - Starting the training job...")
         instance = instance_type(self.spec.instance_type, self.settings.price_table)
         slots = SlotReservation(
@@ -195,7 +224,11 @@ class Supervisor:
             self._warm.clear()
             slots.release()
             self._finished.set()
-            self._flush_metrics()
+            self._heartbeat.join(timeout=HEARTBEAT_SECONDS * 5)
+            try:
+                self._flush_metrics(final=self._programs_ended())
+            except Exception as exc:
+                self.log(f"sabio: could not record the last metrics: {exc}")
             (self.job_dir / "done").write_text(str(time.time()))
             self._log.close()
 
@@ -340,7 +373,7 @@ class Supervisor:
     def _finish(
         self, start: resource.struct_rusage, training_started: float | None, price: float | None
     ) -> None:
-        self._flush_metrics()
+        self._flush_metrics(final=self._programs_ended())
         end = resource.getrusage(resource.RUSAGE_CHILDREN)
         now = time.time()
         record = self.catalog.get_training_job(self.name)

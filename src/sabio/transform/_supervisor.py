@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from sabio._config import Settings, load_settings
+from sabio.backends._instances import instance_type
+from sabio.backends._slots import SlotReservation
 from sabio.catalog import Catalog
 from sabio.exceptions import SabioError
 from sabio.storage import Store
@@ -128,14 +130,16 @@ class Supervisor:
         if self.jobs.get(self.name).stop_requested:
             self.request_stop("Stopped at the user's request.")
         pool: concurrent.futures.ProcessPoolExecutor | None = None
+        slots: SlotReservation | None = None
         outputs: list[_Output] = []
         heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
         try:
             self.log(f"Starting transform job {self.name} (model {self.spec.model_name})")
             self._check_stop()
             files, config = self._prepare()
+            heartbeat.start()  # before the slot wait, so a stop request ends the wait
+            slots = self._reserve()
             pool = self._start_workers()
-            heartbeat.start()
             self._transform(pool, files, config, outputs)
             self._end("Completed", None, started)
             self.log(
@@ -174,6 +178,8 @@ class Supervisor:
             self._finished.set()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+            if slots is not None:
+                slots.release()
             (self.job_dir / "done").write_text(str(time.time()))
             self._log.close()
 
@@ -214,6 +220,28 @@ class Supervisor:
         )
         install(handlers, config)
         return files, config
+
+    def _reserve(self) -> SlotReservation:
+        """Hold the CPU slots of a sized instance type (like training jobs); ``local``
+        reserves none."""
+        instance = instance_type(self.spec.instance_type, self.settings.price_table)
+        wanted = instance.vcpus * self.spec.instance_count
+        slots = SlotReservation(self.settings.locks_dir, wanted, self.settings.cpu_slots)
+        if wanted > self.settings.cpu_slots:
+            self.log(
+                f"sabio: {self.spec.instance_type} x{self.spec.instance_count} asks for {wanted} "
+                f"vCPUs but this machine has {self.settings.cpu_slots} CPU slots; the job gets "
+                "the whole machine."
+            )
+
+        def on_wait() -> None:
+            self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
+
+        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self._stop_reason is not None):
+            raise _Stopped(self._stop_reason or "Stopped while waiting for CPU slots.")
+        if wanted:
+            self.log(f"Holding {slots.count} CPU slot(s) for {self.spec.instance_type}")
+        return slots
 
     def _start_workers(self) -> concurrent.futures.ProcessPoolExecutor:
         # fork: workers inherit the prepared handlers and start in milliseconds; they never

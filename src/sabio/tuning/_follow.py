@@ -2,7 +2,7 @@
 
 The training supervisor copies a job's metrics into the catalog every couple of seconds;
 pruning decides faster from the metrics file the program appends to (``sabio.runtime``'s
-JSON Lines, in the first host's ``output`` folder of the job).
+JSON Lines; ``sabio.training.metrics_file`` says where).
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from pathlib import Path
 
 __all__ = ["MetricsFile"]
 
-#: Where the first host's program writes structured metrics (the job folder layout).
-_RELATIVE = Path("algo-1") / "output" / "sabio-metrics.jsonl"
-
 
 class MetricsFile:
     """Incremental reader of one job's structured metrics file."""
 
-    def __init__(self, job_folder: Path) -> None:
-        self.path = job_folder / _RELATIVE
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._offset = 0
         self._values: dict[str, list[tuple[int, float]]] = {}
         self._counts: dict[str, int] = {}

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sabio._config import Settings, load_settings
 from sabio.catalog import Catalog
 from sabio.storage import Store
-from sabio.training import TrainingJobSpec, job_dir
+from sabio.training import TrainingJobSpec, job_dir, metrics_file, prepare_standby
 from sabio.training import describe as describe_job
 from sabio.training import stop as stop_job
 from sabio.training import submit as submit_job
@@ -89,6 +89,7 @@ class TuningSupervisor:
         self.stop_reason: str | None = None
         self._wake = threading.Event()
         self._finished = threading.Event()
+        self._markers: list[threading.Thread] = []
         self._prunes = self.spec.config.Strategy == "Hyperband" or (
             self.spec.config.TrainingJobEarlyStoppingType == "Auto"
         )
@@ -136,6 +137,7 @@ class TuningSupervisor:
             deadline = (record.started_at or started) + runtime
         try:
             self._restore()
+            self._warm_trials()
             outcome = self._loop(deadline)
             self._finish(*outcome)
             return 0
@@ -148,6 +150,25 @@ class TuningSupervisor:
         finally:
             self._finished.set()
             self._log.close()
+
+    def _warm_trials(self) -> None:
+        """Start the backend's pre-imported standby for a built-in's trials right away.
+
+        Every trial runs the same built-in, so all of them, the first ones included, can
+        fork it instead of each importing its framework in a fresh interpreter.
+        """
+        definition = self.spec.TrainingJobDefinition
+        module = definition.get("builtin_module")
+        if not module or definition.get("entry_point") or self.spec.max_jobs() < 2:
+            return
+        began = time.monotonic()
+        try:
+            ready = prepare_standby(self.settings, str(module))
+        except Exception as exc:  # trials then start cold: slower, not wrong
+            self.log(f"could not warm a standby for {module}: {exc}")
+            return
+        state = "ready" if ready else "not ready"
+        self.log(f"standby for {module} {state} after {time.monotonic() - began:.2f} s")
 
     def _restore(self) -> None:
         """Seed a new study from parents, or adopt the state of an earlier supervisor."""
@@ -197,17 +218,17 @@ class TuningSupervisor:
                 if now - last_reconcile >= RECONCILE_SECONDS:
                     last_reconcile = now
                     changed |= self._reconcile_trials()
-            if changed:
-                self._record()
-                changed = False
-                delay = 0.005
             outcome = self._outcome(deadline, total)
             if outcome is not None:
                 return outcome
+            # Replacements start before the summary is written: they wait on nothing else.
             while len(self.running) < parallel and self.launched < total:
                 self._launch()
                 changed = True
             if changed:
+                self._record()
+                changed = False
+                delay = 0.005
                 continue
             self._wake.wait(delay)
             self._wake.clear()
@@ -287,8 +308,8 @@ class TuningSupervisor:
         self.running[trial.number] = self._running(trial, job)
 
     def _running(self, trial: optuna.trial.Trial, job: str) -> _Running:
-        folder = job_dir(self.settings, job)
-        return _Running(trial, job, folder / "done", MetricsFile(folder))
+        done = job_dir(self.settings, job) / "done"
+        return _Running(trial, job, done, MetricsFile(metrics_file(self.settings, job)))
 
     def _fail(self, trial: optuna.trial.Trial, job: str, reason: str) -> None:
         trial.set_user_attr("status", "Failed")
@@ -397,7 +418,9 @@ class TuningSupervisor:
                 time.sleep(0.05)
             self.catalog.update_training_job(job, failure_reason=reason)
 
-        threading.Thread(target=mark, daemon=True).start()
+        thread = threading.Thread(target=mark, daemon=True)
+        thread.start()
+        self._markers.append(thread)
 
     def _stop_all(self, reason: str) -> None:
         for running in self.running.values():
@@ -419,6 +442,9 @@ class TuningSupervisor:
         self.jobs.update(self.name, details=summarize(self.catalog, self.spec, self.study))
 
     def _finish(self, status: str, reason: str | None) -> None:
+        # The stop reasons are written by daemon threads: let them land before we exit.
+        for thread in self._markers:
+            thread.join(timeout=STOP_WAIT_SECONDS)
         details = summarize(self.catalog, self.spec, self.study)
         details["TuningJobCompletionReason"] = reason
         failure = reason if status in ("Failed", "Stopped") else None

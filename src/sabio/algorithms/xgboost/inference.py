@@ -20,6 +20,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from sabio.algorithms._metrics import Arr
 from sabio.algorithms._payload import Payload, parse_payload
 from sabio.algorithms._serving import (
     META_FILE,
@@ -31,7 +34,7 @@ from sabio.algorithms._serving import (
 from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 from sabio.algorithms.xgboost._train import MODEL_FILE, scores_from_booster
 
-__all__ = ["input_fn", "model_fn", "output_fn", "predict_fn"]
+__all__ = ["inplace_scores", "input_fn", "model_fn", "output_fn", "predict_fn"]
 
 
 def _bare_meta(booster: Any) -> dict[str, Any]:
@@ -70,7 +73,27 @@ def model_fn(model_dir: str) -> ServingModel:
         REGRESSOR: "reg:squarederror",
         BINARY: "binary:logistic",
     }.get(meta["predictor_type"], "multi:softprob")
-    return ServingModel.from_meta(meta, lambda x: scores_from_booster(booster, x, objective))
+    return ServingModel.from_meta(meta, lambda x: inplace_scores(booster, x, objective))
+
+
+def inplace_scores(booster: Any, x: Arr, objective: str) -> Arr:
+    """What :func:`~sabio.algorithms.xgboost._train.scores_from_booster` gives, without
+    building a DMatrix per request (``inplace_predict`` is several times faster on a few
+    rows and copies nothing on large blocks)."""
+    if x.shape[0] == 0 or x.dtype.kind != "f":
+        return scores_from_booster(booster, x, objective)
+    if objective == "multi:softmax":
+        margin = np.asarray(booster.inplace_predict(x, predict_type="margin"), dtype=np.float64)
+        margin = margin - margin.max(axis=1, keepdims=True)
+        exp = np.exp(margin)
+        probabilities: Arr = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities
+    raw = np.asarray(booster.inplace_predict(x), dtype=np.float64)
+    if objective == "binary:logitraw":
+        return 1.0 / (1.0 + np.exp(-raw))
+    if objective == "binary:hinge":
+        return np.clip(raw, 0.0, 1.0)
+    return raw
 
 
 def input_fn(body: bytes | str, content_type: str) -> Payload:
