@@ -94,6 +94,11 @@ def sklearn_baseline(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, float
     }
 
 
+def _load() -> str:
+    """The 1/5/15-minute load averages: timings on a shared machine depend on them."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def splits(frame: pd.DataFrame, folds: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -127,7 +132,7 @@ def main() -> int:
         extra.setdefault(model, {})[key] = value
     print(f"Symptom2Disease: {len(frame)} unique texts, {frame['label'].nunique()} classes, "
           f"{'80/20 split' if args.folds <= 1 else f'{args.folds}-fold'}, seed 0, "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
+          f"{os.cpu_count()} CPUs, load average {_load()}")  # fmt: skip
     rows = []
     for fold, (train, test) in enumerate(splits(frame, args.folds)):
         rows.append(
@@ -142,6 +147,7 @@ def main() -> int:
     table = pd.DataFrame(rows).groupby("model", sort=False)[["accuracy", "macro_f1", "seconds"]]
     summary = table.agg(["mean", "std"]) if args.folds > 1 else table.mean()
     print(summary.round(4).to_string())
+    print(f"Load average at the end (other processes share the CPUs): {_load()}")
     print("Published: " + "; ".join(PUBLISHED[m] for m in args.models.split(",")))
     print("Targets (accuracy): " + ", ".join(f"{m} >= {TARGET[m]}" for m in args.models.split(",")))
     return 0

