@@ -22,8 +22,8 @@ demo: $(STAMP)
 test: lint typecheck imports unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples docs
-	$(BIN)/ruff format --check src tests bench examples docs
+	$(BIN)/ruff check --no-cache src tests bench examples docs
+	$(BIN)/ruff format --no-cache --check src tests bench examples docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

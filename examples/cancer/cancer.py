@@ -24,12 +24,12 @@ sys.path.insert(0, str(HERE.parent))
 
 import numpy as np
 from _common import example_args
-from sabio.serializers import CSVSerializer
 from sklearn.datasets import load_breast_cancer
 from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 from sklearn.model_selection import train_test_split
 
 import sabio as sagemaker
+from sabio.serializers import CSVSerializer
 from sabio.sklearn import SKLearn
 
 args = example_args("cancer", "Breast-cancer Random Forest in script mode")

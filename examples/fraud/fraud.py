@@ -29,15 +29,15 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np
 import pandas as pd
 from _common import example_args
-from sabio.deserializers import CSVDeserializer
-from sabio.parameter import ContinuousParameter, IntegerParameter
-from sabio.serializers import CSVSerializer
-from sabio.tuner import HyperparameterTuner
 from sklearn.metrics import average_precision_score, confusion_matrix, roc_auc_score
 from sklearn.model_selection import train_test_split
 
 import sabio as sagemaker
+from sabio.deserializers import CSVDeserializer
 from sabio.inputs import TrainingInput
+from sabio.parameter import ContinuousParameter, IntegerParameter
+from sabio.serializers import CSVSerializer
+from sabio.tuner import HyperparameterTuner
 
 args = example_args("fraud", "Fraud detection with the built-in XGBoost")
 session = sagemaker.Session()

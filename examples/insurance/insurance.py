@@ -27,16 +27,16 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np
 import pandas as pd
 from _common import example_args, fetch_evaluation, print_subgroups
-from sabio.deserializers import CSVDeserializer
-from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
-from sabio.serializers import CSVSerializer
-from sabio.tuner import HyperparameterTuner
 from sklearn.metrics import mean_absolute_error, r2_score
 from sklearn.model_selection import train_test_split
 
 import sabio as sagemaker
+from sabio.deserializers import CSVDeserializer
 from sabio.estimator import Estimator
+from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
 from sabio.pytorch import PyTorch
+from sabio.serializers import CSVSerializer
+from sabio.tuner import HyperparameterTuner
 
 args = example_args("insurance", "Insurance costs with a neural network")
 session = sagemaker.Session()
