@@ -13,6 +13,7 @@ XGBoost         ``sabio.algorithms.xgboost``           ``xgboost-model`` (XGBoos
 Random forest   ``sabio.algorithms.random_forest``     ``model.skops``
 Linear learner  ``sabio.algorithms.linear_learner``    ``model.skops``
 MLP (PyTorch)   ``sabio.algorithms.mlp``               ``model.safetensors`` + ``mlp-config.json``
+Text            ``sabio.algorithms.text_classifier``   ``*.safetensors`` + ``text-classifier.json``
 ==============  =====================================  ============================================
 
 Every model folder also holds ``sabio-model.json`` (task, label classes, decision threshold
@@ -59,7 +60,13 @@ __all__ = [
 _ESTIMATORS = frozenset({"XGBoost", "RandomForest", "LinearLearner", "MLP", "TextClassifier"})
 
 #: Names of the built-in algorithms (the ``<name>`` in ``sabio.algorithms.<name>``).
-BUILTIN_ALGORITHMS: tuple[str, ...] = ("xgboost", "random_forest", "linear_learner", "mlp")
+BUILTIN_ALGORITHMS: tuple[str, ...] = (
+    "xgboost",
+    "random_forest",
+    "linear_learner",
+    "mlp",
+    "text_classifier",
+)
 
 #: Module to run with ``python -m`` for each built-in.
 PROGRAMS: dict[str, str] = {name: f"sabio.algorithms.{name}" for name in BUILTIN_ALGORITHMS}
