@@ -24,15 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from sabio.backends._process import reap_in_background
+
 __all__ = ["LocalBackend"]
-
-
-def _reap(pid: int) -> None:
-    # Collect the exit status so a long-lived notebook does not gather zombies.
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 def _alive(pid: int) -> bool:
@@ -202,7 +196,7 @@ def _spawn(
         file_actions=actions,
         setsid=True,
     )
-    threading.Thread(target=_reap, args=(pid,), daemon=True, name=f"reap-{pid}").start()
+    reap_in_background(pid)
     return pid
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sabio._config import Settings, environ, settings_to_env
+from sabio.backends._process import process_alive
 from sabio.catalog import Catalog, ResourceRecord
 from sabio.exceptions import (
     ConflictError,
@@ -68,24 +69,6 @@ def check_name(name: str, kind: str = "Endpoint") -> None:
         )
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            if SERVER_MODULE.encode() not in fh.read():
-                return False  # the pid now belongs to another program
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            state = fh.read().rsplit(b")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != b"Z"
-
-
 def _kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
@@ -97,7 +80,7 @@ def reconcile(catalog: Catalog, record: ResourceRecord) -> ResourceRecord:
         return record
     dead = False
     if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        dead = not _alive(record.supervisor_pid)
+        dead = not process_alive(record.supervisor_pid, SERVER_MODULE)
     elif record.heartbeat_at is not None:
         dead = time.time() - record.heartbeat_at > STALE_SECONDS
     elif record.supervisor_pid is None:
@@ -319,12 +302,12 @@ def delete_endpoint(settings: Settings, name: str, *, timeout: float = 30.0) -> 
     catalog.endpoints.request_stop(name)
     pid = record.supervisor_pid
     if pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        was_alive = _alive(pid)
+        was_alive = process_alive(pid, SERVER_MODULE)
         if was_alive:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while _alive(pid) and time.monotonic() < deadline:
+            while process_alive(pid, SERVER_MODULE) and time.monotonic() < deadline:
                 time.sleep(0.01)
         if was_alive or record.status in ACTIVE_STATUSES:
             _kill_group(pid)  # anything left of it (workers included)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.backends import backend_for
+from sabio.backends._process import process_alive
 from sabio.catalog import TERMINAL_STATUSES, Catalog, ResourceRecord
 from sabio.exceptions import TimeoutError_, ValidationError
 from sabio.storage import Store
@@ -84,32 +85,13 @@ def submit(
     return record
 
 
-def _supervisor_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            cmdline = fh.read()
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            state = fh.read().rsplit(b")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    if SUPERVISOR_MODULE.encode() not in cmdline:
-        return False  # the pid was reused by another program
-    return state != b"Z"
-
-
 def reconcile(catalog: Catalog, record: ResourceRecord) -> ResourceRecord:
     """Mark a job ``Failed`` when its supervisor died without recording an outcome."""
     if record.status in TERMINAL_STATUSES:
         return record
     dead = False
     if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        dead = not _supervisor_alive(record.supervisor_pid)
+        dead = not process_alive(record.supervisor_pid, SUPERVISOR_MODULE)
         if dead:
             time.sleep(0.05)  # wait out the supervisor's last write (it may have just ended)
             record = catalog.transform_jobs.get(record.name)

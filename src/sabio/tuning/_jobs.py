@@ -6,14 +6,13 @@ import os
 import shutil
 import signal
 import socket
-import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sabio._config import Settings, environ, settings_to_env
+from sabio.backends._process import process_alive, spawn_detached
 from sabio.catalog import Catalog, ResourceRecord, TrainingJobRecord
 from sabio.exceptions import ConflictError, TimeoutError_, ValidationError
 from sabio.storage import Store
@@ -165,52 +164,14 @@ def _launch(settings: Settings, catalog: Catalog, name: str, folder: Path) -> No
 
 def _spawn(folder: Path, env: dict[str, str]) -> int:
     """Start ``python -m sabio.tuning <folder>`` detached (own session, no terminal)."""
-    log = folder / "supervisor.log"
-    pid = os.posix_spawn(
-        sys.executable,
-        [sys.executable, "-m", SUPERVISOR_MODULE, str(folder)],
-        env,
-        file_actions=[
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
-            (os.POSIX_SPAWN_DUP2, 1, 2),
-        ],
-        setsid=True,
-    )
-    threading.Thread(target=_reap, args=(pid,), daemon=True, name=f"reap-{pid}").start()
-    return pid
-
-
-def _reap(pid: int) -> None:
-    # Collect the exit status so a long-lived notebook does not gather zombies.
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            if SUPERVISOR_MODULE.encode() not in fh.read():
-                return False  # the pid was reused by another program
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
+    return spawn_detached(SUPERVISOR_MODULE, [str(folder)], env, folder / "supervisor.log")
 
 
 def _dead(record: ResourceRecord) -> bool:
     if record.status in ("Completed", "Failed", "Stopped"):
         return False
     if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        return not _alive(record.supervisor_pid)
+        return not process_alive(record.supervisor_pid, SUPERVISOR_MODULE)
     return record.heartbeat_at is not None and time.time() - record.heartbeat_at > STALE_SECONDS
 
 

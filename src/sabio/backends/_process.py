@@ -1,0 +1,69 @@
+"""Detached processes on this machine: start one, tell whether it still runs, reap it.
+
+Training, tuning, transform and endpoint supervisors all run as detached
+``python -m <module>`` processes whose pid the catalog records; these helpers are the one
+place that knows how to start them and how to recognise them later.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+__all__ = ["process_alive", "reap_in_background", "spawn_detached"]
+
+
+def process_alive(pid: int, module: str) -> bool:
+    """Whether ``pid`` is a live (not zombie) process running ``python -m <module>``.
+
+    A pid the kernel reused for another program counts as dead; when ``/proc`` cannot be
+    read, a process that answers signal 0 counts as alive.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read()
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    if module.encode() not in cmdline:
+        return False  # the pid now belongs to another program
+    return state != b"Z"
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def reap_in_background(pid: int) -> None:
+    """Collect a child's exit status when it ends, so long-lived notebooks gather no zombies."""
+    threading.Thread(target=_reap, args=(pid,), daemon=True, name=f"reap-{pid}").start()
+
+
+def spawn_detached(module: str, args: list[str], env: dict[str, str], log: Path | None) -> int:
+    """Start ``python -m <module> <args>`` in its own session, output appended to ``log``."""
+    out = str(log) if log is not None else os.devnull
+    pid = os.posix_spawn(
+        sys.executable,
+        [sys.executable, "-m", module, *args],
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
+    )
+    reap_in_background(pid)
+    return pid
