@@ -14,6 +14,8 @@ from pathlib import Path
 
 __all__ = ["process_alive", "reap_in_background", "spawn_detached"]
 
+_PF_KTHREAD = 0x00200000  # /proc/<pid>/stat flags bit of kernel threads (no command line)
+
 
 def process_alive(pid: int, module: str) -> bool:
     """Whether ``pid`` is a live (not zombie) process running ``python -m <module>``.
@@ -31,12 +33,15 @@ def process_alive(pid: int, module: str) -> bool:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
             cmdline = fh.read()
         with open(f"/proc/{pid}/stat", "rb") as fh:
-            state = fh.read().rsplit(b")", 1)[1].split()[0]
-    except (OSError, IndexError):
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        state, flags = fields[0], int(fields[6])
+    except (OSError, IndexError, ValueError):
         return True
-    if module.encode() not in cmdline:
-        return False  # the pid now belongs to another program
-    return state != b"Z"
+    if state in (b"Z", b"X") or flags & _PF_KTHREAD:
+        return False
+    # An exiting process has already dropped its memory, and with it its command line: it
+    # still counts as alive until it is a zombie, so callers waiting for its end wait fully.
+    return not cmdline or module.encode() in cmdline  # else the pid is another program's
 
 
 def _reap(pid: int) -> None:

@@ -1,0 +1,31 @@
+"""Recognising detached supervisor processes by pid (sabio.backends._process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from sabio.backends._process import process_alive
+
+
+def test_process_alive_recognises_the_module_and_rejects_other_programs() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "http.server", "0", "-b", "127.0.0.1"])
+    try:
+        assert process_alive(child.pid, "http.server")
+        assert not process_alive(child.pid, "sabio.serving._server")  # a reused pid
+    finally:
+        child.kill()
+        child.wait()
+    assert not process_alive(child.pid, "http.server")
+
+
+def test_process_alive_counts_zombies_and_kernel_threads_as_dead() -> None:
+    child = subprocess.Popen([sys.executable, "-m", "json.tool", os.devnull])
+    deadline = time.monotonic() + 30
+    while process_alive(child.pid, "json.tool") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not process_alive(child.pid, "json.tool")  # exited, not yet reaped: a zombie
+    child.wait()
+    assert not process_alive(2, "json.tool")  # kthreadd: no command line, not exiting
