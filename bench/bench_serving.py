@@ -7,7 +7,7 @@ MLflow serve the *same* fitted model object and both answer ``model.predict`` (s
 model file plus an ``inference.py`` with only ``model_fn`` for the forest, no code at all for
 XGBoost).
 
-    python bench/bench_serving.py [--seconds 10] [--workers 1]
+    python bench/bench_serving.py [--seconds 10] [--workers 1] [--models xgboost]
 
 Prints requests/s, p50 and p99 (ms) per server, model and concurrency, and the ratios
 sabio/MLflow and sabio/floor.
@@ -181,6 +181,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--models", nargs="+", default=["random-forest", "xgboost"], help="cases to measure"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -193,6 +196,7 @@ def main() -> None:
         cases.append(("xgboost", fraud))
     else:
         print(f"# {FRAUD} not found: XGBoost fraud case skipped")
+    cases = [(name, build) for name, build in cases if name in args.models]
     rows: list[tuple[str, str, int, dict[str, float]]] = []
     for name, build in cases:
         model, row, flavor = build(work / name)

@@ -7,6 +7,7 @@ type. Both raise :class:`PayloadError` with the status code a server answers wit
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from typing import Any
@@ -37,12 +38,14 @@ _SYNONYMS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def media_type(content_type: str | None) -> str:
     """``"Text/CSV; charset=utf-8"`` → ``"text/csv"`` (synonyms resolved)."""
     base = (content_type or "").split(";", 1)[0].strip().lower()
     return _SYNONYMS.get(base, base)
 
 
+@functools.lru_cache(maxsize=256)
 def choose_accept(accept: str | None, supported: tuple[str, ...] = ACCEPT_TYPES) -> str:
     """Pick the answer type for an ``Accept`` header (``*/*`` or none → JSON).
 
@@ -70,6 +73,12 @@ def _text(body: bytes) -> str:
 
 
 def _csv(text: str) -> np.ndarray:
+    line = text.strip()
+    if "\n" not in line and "\r" not in line:  # one row: the common real-time request
+        try:
+            return np.array([[float(cell) for cell in line.split(",")]])
+        except ValueError:
+            pass  # the general path below says which value is wrong
     rows = [line for line in text.splitlines() if line.strip()]
     values: list[list[float]] = []
     for number, line in enumerate(rows, start=1):

@@ -1,23 +1,53 @@
-"""Fast paths for small requests to common models, matching their own ``predict`` exactly.
+"""Fast paths for small requests to common models, matching their own predictions.
 
 scikit-learn forests spend most of a one-row ``predict`` in input validation and joblib
-dispatch, so for a few rows sabio walks the fitted trees itself; the walk is shared with
-the built-ins (:func:`sabio.algorithms._sklearn.forest_output`). Anything unusual
-(multi-output, missing values, wrong width, a large batch) falls back to the model's own
-``predict``.
+dispatch, and an XGBoost ``Booster`` about 0.3 ms of fixed cost per ``inplace_predict``;
+for a few rows sabio walks the fitted trees itself. The walks are shared with the built-ins
+(:func:`sabio.algorithms._sklearn.forest_output`,
+:class:`sabio.algorithms.xgboost._walk.TreeWalker`). Anything unusual (multi-output,
+missing values for forests, wrong width, a large batch, a model the walker does not cover)
+falls back to the model's own ``predict``.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 
-__all__ = ["fast_predict"]
+__all__ = ["fast_predict", "is_xgboost_booster", "prepare"]
+
+# Booster -> its TreeWalker, or None when the walker does not cover it (compiled once).
+_WALKERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def is_xgboost_booster(model: Any) -> bool:
+    return type(model).__name__ == "Booster" and type(model).__module__.startswith("xgboost")
+
+
+def _walker(booster: Any) -> Any:
+    try:
+        return _WALKERS[booster]
+    except KeyError:
+        from sabio.algorithms.xgboost._walk import TreeWalker
+
+        walker = _WALKERS[booster] = TreeWalker.compile(booster)
+        return walker
+
+
+def prepare(model: Any) -> None:
+    """Build ``model``'s fast path now (at load time) rather than on the first request."""
+    if is_xgboost_booster(model):
+        _walker(model)
 
 
 def fast_predict(model: Any, data: Any) -> np.ndarray | None:
-    """``model.predict(data)`` computed directly, or None when no fast path applies."""
+    """``model.predict(data)`` (``inplace_predict`` for a Booster) computed directly, or
+    None when no fast path applies."""
+    if is_xgboost_booster(model):
+        walker = _walker(model)
+        return None if walker is None else walker.predict(data)
     if not type(model).__module__.startswith("sklearn."):
         return None
     # Imported here: sabio.algorithms pulls in pandas, which a server for other models

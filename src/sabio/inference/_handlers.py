@@ -25,7 +25,7 @@ from typing import Any
 from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
-from sabio.inference._fast import fast_predict
+from sabio.inference._fast import fast_predict, is_xgboost_booster, prepare
 
 __all__ = ["Context", "Handlers", "load_handlers"]
 
@@ -231,12 +231,14 @@ class Handlers:
 
 
 def _default_predict(model: Any, data: Any) -> Any:
-    if type(model).__name__ == "Booster" and type(model).__module__.startswith("xgboost"):
+    fast = fast_predict(model, data)
+    if fast is not None:
+        return fast
+    if is_xgboost_booster(model):
         # inplace_predict skips building a DMatrix: several times faster for a few rows.
         return model.inplace_predict(data)
     if hasattr(model, "predict"):
-        fast = fast_predict(model, data)
-        return model.predict(data) if fast is None else fast
+        return model.predict(data)
     if callable(model):
         return model(data)
     raise ModelError(
@@ -258,6 +260,7 @@ def _default_model_fn(model_dir: Path, source: str) -> Any:
             booster = xgb.Booster()
             booster.load_model(bytearray((model_dir / name).read_bytes()))
             booster.set_param({"nthread": 1})  # one request at a time; workers scale out
+            prepare(booster)
             return booster
     files = sorted(p.name for p in model_dir.iterdir())[:20] if model_dir.is_dir() else []
     raise ValidationError(

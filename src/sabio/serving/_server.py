@@ -404,8 +404,8 @@ def _reaped(pid: int) -> bool:
 
 def _warm_up() -> None:
     """Imports every endpoint needs, done once by a standby before it forks."""
+    import httptools  # noqa: F401
     import numpy  # noqa: F401
-    import uvicorn  # noqa: F401
 
     import sabio.inference
     import sabio.serving._worker

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
-import signal
 import socket
 from typing import Any
 
 from sabio.inference import Handlers
 from sabio.serving._app import InferenceApp
+from sabio.serving._http import serve_forever
 
-__all__ = ["serve"]
+__all__ = ["GRACE_SECONDS", "serve"]
+
+#: On SIGTERM, requests in flight get this long to finish.
+GRACE_SECONDS = 30.0
 
 
 def _capture(spec: dict[str, Any], endpoint: str) -> Any:
@@ -25,25 +27,6 @@ def _capture(spec: dict[str, Any], endpoint: str) -> Any:
 
     return CaptureWriter.from_config(
         config, endpoint, spec.get("VariantName", "AllTraffic"), Store(load_settings())
-    )
-
-
-def _uvicorn_config(app: InferenceApp) -> Any:
-    import uvicorn
-
-    # uvloop and httptools (uvicorn[standard]) are much faster; use them when installed.
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    return uvicorn.Config(
-        app,
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        server_header=False,
-        date_header=False,
-        timeout_graceful_shutdown=30,
-        loop=loop,
-        http=http,
     )
 
 
@@ -60,8 +43,6 @@ def serve(
 
     Returns the process exit code.
     """
-    import uvicorn
-
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     os.environ.update(environment)  # the model's Environment, as its container would have it
     try:
@@ -75,7 +56,6 @@ def serve(
             timeout=float(spec.get("TimeoutSeconds", 60)),
             capture=capture,
         )
-        config = _uvicorn_config(app)
     except Exception as exc:
         user_caused = isinstance(exc, ValueError | LookupError | OSError) and str(exc)
         message = str(exc) if user_caused else f"{type(exc).__name__}: {exc}"
@@ -84,10 +64,7 @@ def serve(
         return 1
     os.write(ready_fd, b"ok")
     os.close(ready_fd)
-    # uvicorn re-raises SIGTERM after its graceful shutdown with the handler it found; a
-    # no-op handler lets this function return and flush data capture.
-    signal.signal(signal.SIGTERM, lambda *_: None)
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_forever(app, sock, grace=GRACE_SECONDS)  # returns after SIGTERM, drained
     if capture is not None:
         capture.close()
     return 0
