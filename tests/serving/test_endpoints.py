@@ -65,6 +65,15 @@ def test_endpoints_serve_update_restart_and_delete(workspace: Settings, tmp_path
     with pytest.raises(ConflictError, match="already exists"):
         serving.create_endpoint(workspace, "ep-main", "xgb")
 
+    # /metrics shows the whole endpoint, whichever worker answers the scrape.
+    for _ in range(6):
+        fresh = serving.EndpointClient(url, "ep-main")  # a new connection: any worker
+        fresh.invoke(diabetes_row().encode(), "text/csv", "text/csv")
+        fresh.close()
+    series = 'sabio_requests_total{endpoint="ep-main",route="/invocations",code="200"} 7'
+    _wait(lambda: series in client.request("GET", "/metrics")[1].decode())
+    assert 'sabio_workers{endpoint="ep-main"} 2' in client.request("GET", "/metrics")[1].decode()
+
     # A crashed worker is replaced.
     victim = record.details["Workers"][0]
     os.kill(victim, signal.SIGKILL)

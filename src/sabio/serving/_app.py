@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sabio.exceptions import TimeoutError_
@@ -157,6 +158,8 @@ class InferenceApp:
         timeout: seconds per request before 504.
         capture: a data-capture writer (``capture(...)``/``close()``) or None.
         execution_parameters: the ``GET /execution-parameters`` answer.
+        metrics_dir: folder where the endpoint's workers share their counters (None: this
+            process's counters only).
     """
 
     def __init__(
@@ -169,13 +172,14 @@ class InferenceApp:
         timeout: float = 60.0,
         capture: Any = None,
         execution_parameters: dict[str, Any] | None = None,
+        metrics_dir: Path | None = None,
     ) -> None:
         self.handlers = handlers
         self.model = model
         self.endpoint = endpoint
         self.max_payload_bytes = max_payload_bytes
         self.capture = capture
-        self.metrics = Metrics(endpoint)
+        self.metrics = Metrics(endpoint, metrics_dir)
         self.runner = _Runner(timeout)
         self.execution_parameters = json.dumps(
             execution_parameters

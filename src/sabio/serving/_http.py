@@ -237,9 +237,11 @@ class _Connection(asyncio.Protocol):
 
 
 async def _sweep_idle(state: _State) -> None:
-    """Close kept-alive connections idle for longer than :data:`KEEP_ALIVE_SECONDS`."""
+    """Every second: close kept-alive connections idle for longer than
+    :data:`KEEP_ALIVE_SECONDS` and publish the app's new counts to the other workers."""
     while True:
         await asyncio.sleep(1.0)
+        state.app.metrics.publish_pending()
         cutoff = time.monotonic() - KEEP_ALIVE_SECONDS
         for connection in list(state.connections):
             idle = connection.idle and connection.last_active < cutoff

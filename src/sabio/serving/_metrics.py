@@ -1,15 +1,31 @@
-"""Request counters and latency histograms in the Prometheus text format (no dependency)."""
+"""Request counters and latency histograms in the Prometheus text format (no dependency).
+
+An endpoint has one worker process per instance, each counting the requests it answers. So
+that a scrape of ``/metrics`` (answered by whichever worker takes it) shows the whole
+endpoint, every worker publishes its counters to a small JSON file in a folder shared by
+the endpoint's workers (within a second of a change, at each scrape, and when it stops);
+a scrape sums every file there. Files of workers that have ended stay, so totals never go
+down when a worker is restarted or a model is swapped; other workers' numbers are at most
+about a second old.
+"""
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import json
 import os
+import time
 from collections import defaultdict
+from pathlib import Path
+from typing import Any
 
-__all__ = ["Metrics"]
+__all__ = ["BUCKETS", "PUBLISH_SECONDS", "Metrics"]
 
 #: Upper bounds (seconds) of the latency histogram buckets.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+#: A serving worker publishes its counters at most this often.
+PUBLISH_SECONDS = 1.0
 
 
 class _Histogram:
@@ -23,38 +39,114 @@ class _Histogram:
         self.counts[bisect.bisect_left(BUCKETS, value)] += 1
         self.sum += value
 
+    def add(self, counts: list[int], total: float) -> None:
+        for index, count in enumerate(counts[: len(self.counts)]):
+            self.counts[index] += int(count)
+        self.sum += float(total)
+
 
 class Metrics:
-    """Counters of one worker process, rendered for ``GET /metrics``.
+    """Counters of one worker process, rendered (summed over the endpoint's workers when
+    ``share_dir`` is set) for ``GET /metrics``.
 
-    Each worker keeps its own numbers (labelled ``worker="<pid>"``), so a scrape shows the
-    worker that answered it; Prometheus sums series across scrapes of all workers.
+    Args:
+        endpoint: the endpoint name (a label on every series).
+        share_dir: folder the endpoint's workers publish their counters to; None counts
+            this process only.
+        worker: this worker's name in that folder (default: the process id).
     """
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(
+        self, endpoint: str, share_dir: Path | None = None, *, worker: str | None = None
+    ) -> None:
         self.endpoint = endpoint
+        self.share_dir = share_dir
+        self.worker = worker or str(os.getpid())
         self.requests: defaultdict[tuple[str, int], int] = defaultdict(int)
         self.latency: defaultdict[str, _Histogram] = defaultdict(_Histogram)
         self.steps: defaultdict[str, float] = defaultdict(float)
+        self._next_publish = 0.0
+        self._unpublished = False
+        if share_dir is not None:
+            share_dir.mkdir(parents=True, exist_ok=True)
 
     def record(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request."""
         self.requests[(route, status)] += 1
         self.latency[route].observe(seconds)
+        self._unpublished = True
+        if self.share_dir is not None and time.monotonic() >= self._next_publish:
+            self.publish()
 
     def record_steps(self, timings: dict[str, float]) -> None:
         """Add the decode/predict/encode seconds of one invocation."""
         for step, seconds in timings.items():
             self.steps[step] += seconds
 
+    # ------------------------------------------------------------- sharing
+    def _snapshot(self) -> dict[str, Any]:
+        return {
+            "requests": [
+                [route, status, count] for (route, status), count in self.requests.items()
+            ],
+            "latency": {r: [h.counts, h.sum] for r, h in self.latency.items()},
+            "steps": dict(self.steps),
+        }
+
+    def publish_pending(self) -> None:
+        """Publish counts recorded since the last publish (the server calls this every
+        second, so a worker's last requests reach the totals even when no more come)."""
+        if self._unpublished:
+            self.publish()
+
+    def publish(self) -> None:
+        """Write this worker's counters to the shared folder (atomically)."""
+        if self.share_dir is None:
+            return
+        self._next_publish = time.monotonic() + PUBLISH_SECONDS
+        self._unpublished = False
+        path = self.share_dir / f"worker-{self.worker}.json"
+        temporary = path.with_suffix(".tmp")
+        with contextlib.suppress(OSError):  # counters must never fail a request
+            temporary.write_text(json.dumps(self._snapshot()), encoding="utf-8")
+            os.replace(temporary, path)
+
+    def _snapshots(self) -> list[dict[str, Any]]:
+        if self.share_dir is None:
+            return [self._snapshot()]
+        self.publish()
+        found = []
+        for path in sorted(self.share_dir.glob("worker-*.json")):
+            with contextlib.suppress(OSError, ValueError):
+                found.append(json.loads(path.read_text(encoding="utf-8")))
+        own = f"worker-{self.worker}.json"
+        if not (self.share_dir / own).is_file():  # the folder is gone: still answer
+            found.append(self._snapshot())
+        return found
+
+    # ------------------------------------------------------------ rendering
     def render(self) -> bytes:
-        """The Prometheus text exposition of every counter."""
-        labels = f'endpoint="{self.endpoint}",worker="{os.getpid()}"'
+        """The Prometheus text exposition of every counter, summed over the workers."""
+        requests: defaultdict[tuple[str, int], int] = defaultdict(int)
+        latency: defaultdict[str, _Histogram] = defaultdict(_Histogram)
+        steps: defaultdict[str, float] = defaultdict(float)
+        snapshots = self._snapshots()
+        for snapshot in snapshots:
+            for route, status, count in snapshot.get("requests", []):
+                requests[(str(route), int(status))] += int(count)
+            for route, (counts, total) in snapshot.get("latency", {}).items():
+                latency[str(route)].add(counts, total)
+            for step, seconds in snapshot.get("steps", {}).items():
+                steps[str(step)] += float(seconds)
+        labels = f'endpoint="{self.endpoint}"'
         lines = [
+            "# HELP sabio_workers Worker processes whose counters are summed here.",
+            "# TYPE sabio_workers gauge",
+            f"sabio_workers{{{labels}}} {len(snapshots)}",
             "# HELP sabio_requests_total Requests answered, by route and status code.",
             "# TYPE sabio_requests_total counter",
         ]
-        for (route, status), count in sorted(self.requests.items()):
+        for (route, status), count in sorted(requests.items()):
             lines.append(
                 f'sabio_requests_total{{{labels},route="{route}",code="{status}"}} {count}'
             )
@@ -62,7 +154,7 @@ class Metrics:
             "# HELP sabio_request_duration_seconds Time from request to answer, by route.",
             "# TYPE sabio_request_duration_seconds histogram",
         ]
-        for route, histogram in sorted(self.latency.items()):
+        for route, histogram in sorted(latency.items()):
             cumulative = 0
             for bound, count in zip((*BUCKETS, float("inf")), histogram.counts, strict=True):
                 cumulative += count
@@ -81,6 +173,6 @@ class Metrics:
             "# HELP sabio_inference_step_seconds_total Seconds spent in each handler step.",
             "# TYPE sabio_inference_step_seconds_total counter",
         ]
-        for step, seconds in sorted(self.steps.items()):
+        for step, seconds in sorted(steps.items()):
             lines.append(f'sabio_inference_step_seconds_total{{{labels},step="{step}"}} {seconds}')
         return ("\n".join(lines) + "\n").encode()

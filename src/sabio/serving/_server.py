@@ -191,6 +191,7 @@ class EndpointServer:
                     spec=spec,
                     environment=env,
                     ready_fd=ready_w,
+                    metrics_dir=self.folder / "metrics",
                 )
             except BaseException:
                 traceback.print_exc()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from pathlib import Path
 from typing import Any
 
 from sabio.inference import Handlers
@@ -38,10 +39,12 @@ def serve(
     spec: dict[str, Any],
     environment: dict[str, str],
     ready_fd: int,
+    metrics_dir: Path | None = None,
 ) -> int:
     """Load the model, report on ``ready_fd`` (``ok`` or the error), then serve until SIGTERM.
 
-    Returns the process exit code.
+    ``metrics_dir`` is the folder the endpoint's workers share their counters in. Returns
+    the process exit code.
     """
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     os.environ.update(environment)  # the model's Environment, as its container would have it
@@ -55,6 +58,7 @@ def serve(
             max_payload_bytes=int(float(spec.get("MaxPayloadInMB", 6)) * 1024 * 1024),
             timeout=float(spec.get("TimeoutSeconds", 60)),
             capture=capture,
+            metrics_dir=metrics_dir,
         )
     except Exception as exc:
         user_caused = isinstance(exc, ValueError | LookupError | OSError) and str(exc)
@@ -65,6 +69,7 @@ def serve(
     os.write(ready_fd, b"ok")
     os.close(ready_fd)
     serve_forever(app, sock, grace=GRACE_SECONDS)  # returns after SIGTERM, drained
+    app.metrics.publish()  # the final counts stay in the endpoint's totals
     if capture is not None:
         capture.close()
     return 0
