@@ -88,3 +88,12 @@ def test_default_handlers_use_the_walk_for_a_plain_booster() -> None:
     got = fast_predict(booster, x[:3])
     assert got is not None
     np.testing.assert_array_equal(got, booster.inplace_predict(x[:3]))
+
+
+def test_generated_code_and_walk_pick_xgboosts_leaves_exactly() -> None:
+    x, y = load_diabetes(return_X_y=True)
+    booster = _booster({"objective": "reg:squarederror"}, x, y, rounds=60)
+    walker = TreeWalker.compile(booster)
+    assert walker is not None and walker._leaves_of_row is not None  # the code path is on
+    for rows in (x[:1], x[:8], _rows_with_missing(x, 9), x[:30]):  # code, code, walk, walk
+        np.testing.assert_array_equal(walker.predict(rows), booster.inplace_predict(rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -68,6 +69,10 @@ def serve(
         return 1
     os.write(ready_fd, b"ok")
     os.close(ready_fd)
+    # Everything loaded so far (the libraries, the model) lives as long as the worker: keep
+    # the cyclic garbage collector from scanning it again and again while requests come in.
+    gc.collect()
+    gc.freeze()
     serve_forever(app, sock, grace=GRACE_SECONDS)  # returns after SIGTERM, drained
     app.metrics.publish()  # the final counts stay in the endpoint's totals
     if capture is not None:

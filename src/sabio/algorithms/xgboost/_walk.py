@@ -21,13 +21,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["WALK_MAX_CELLS", "TreeWalker"]
+from sabio.algorithms.xgboost._walk_code import LeafFunction, leaf_function
+
+__all__ = ["CODE_MAX_ROWS", "WALK_MAX_CELLS", "TreeWalker"]
 
 Arr = npt.NDArray[Any]
 
 #: Above this many rows x trees a request goes to the booster: XGBoost's own loop wins
 #: there (on 100 trees of depth 6 the two are even at about 50 rows).
 WALK_MAX_CELLS = 4096
+#: Up to this many rows (without missing values) run the trees as generated Python code.
+CODE_MAX_ROWS = 8
 _PROBE_ROWS = 256
 _TOLERANCE = 1e-6
 
@@ -85,6 +89,7 @@ class TreeWalker:
         tree_groups: Arr,
         nodes: dict[str, Arr],
         depth: int,
+        leaves_of_row: LeafFunction | None = None,
     ) -> None:
         self.objective = objective
         self.n_features = n_features
@@ -103,6 +108,7 @@ class TreeWalker:
         self._next = nodes["next"]
         self._internal = nodes["internal"]
         self._group_trees = [np.flatnonzero(tree_groups == g) for g in range(self.n_groups)]
+        self._leaves_of_row = leaves_of_row
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -174,6 +180,7 @@ class TreeWalker:
                 "internal": np.concatenate(internal),
             },
             depth=depth,
+            leaves_of_row=leaf_function(trees),
         )
 
     def _probe_rows(self) -> Arr:
@@ -195,6 +202,12 @@ class TreeWalker:
 
     def _agrees_with(self, booster: Any) -> bool:
         rows = self._probe_rows()
+        if self._leaves_of_row is not None:
+            # The generated code must pick exactly the leaves the walk picks (rows without
+            # missing values; the walk itself is checked against XGBoost below).
+            clean = np.where(np.isnan(rows), np.float32(0.0), rows)
+            if not np.array_equal(self._code_leaves(clean), self._walk_leaves(clean, False)):
+                self._leaves_of_row = None
         for margin in (False, True):
             ours = self.predict(rows, margin=margin, max_cells=_PROBE_ROWS * self._roots.shape[0])
             if ours is None:
@@ -223,11 +236,37 @@ class TreeWalker:
         if x.shape[0] * self._roots.shape[0] > max_cells:
             return None
         rows = np.ascontiguousarray(x, dtype=np.float32)
+        total = rows.sum()
+        missing = bool(total != total)  # NaN anywhere (or inf - inf: then the walk decides)
+        if self._leaves_of_row is not None and rows.shape[0] <= CODE_MAX_ROWS and not missing:
+            leaves = self._code_leaves(rows)
+        else:
+            leaves = self._walk_leaves(rows, missing)
+        if self.n_groups == 1:
+            # (base + leaf 0) + leaf 1 + ... in float32, one tree at a time, as XGBoost adds
+            # (cumsum is sequential, unlike sum's pairwise reduction).
+            leaves[:, 0] += self.base_margins[0]
+            return self._transform(leaves.cumsum(axis=1)[:, -1], margin)
+        margins = np.empty((rows.shape[0], self.n_groups), dtype=np.float32)
+        for group, trees in enumerate(self._group_trees):
+            margins[:, group] = self._sum(leaves[:, trees], group)
+        return self._transform(margins, margin)
+
+    def _code_leaves(self, rows: Arr) -> Arr:
+        """Each tree's leaf value per row, from the generated code (rows without NaN)."""
+        code = self._leaves_of_row
+        assert code is not None
+        if rows.shape[0] == 1:
+            leaves = code(rows.tolist()[0])
+            return np.fromiter(leaves, dtype=np.float32, count=len(leaves)).reshape(1, -1)
+        return np.array([code(row) for row in rows.tolist()], dtype=np.float32)
+
+    def _walk_leaves(self, rows: Arr, missing: bool) -> Arr:
+        """Each tree's leaf value per row, walking all trees one depth level at a time."""
         n_rows, n_trees = rows.shape[0], self._roots.shape[0]
         flat = rows.reshape(-1)
         slots = self._roots if n_rows == 1 else np.tile(self._roots, n_rows)
         row_start = None if n_rows == 1 else np.repeat(np.arange(n_rows) * self.n_features, n_trees)
-        missing = bool(np.isnan(np.add.reduce(flat)))  # NaN anywhere (or inf - inf)
         for _ in range(self.depth):
             column = self._feature.take(slots)
             if row_start is not None:
@@ -237,13 +276,8 @@ class TreeWalker:
             if missing:
                 left = np.where(np.isnan(values), self._default_left.take(slots), left)
             slots = self._next.take(slots + left)
-        leaves = self._leaf_value.take(slots).reshape(n_rows, n_trees)
-        if self.n_groups == 1:
-            return self._transform(self._sum(leaves, 0), margin)
-        margins = np.empty((n_rows, self.n_groups), dtype=np.float32)
-        for group, trees in enumerate(self._group_trees):
-            margins[:, group] = self._sum(leaves[:, trees], group)
-        return self._transform(margins, margin)
+        leaves: Arr = self._leaf_value.take(slots).reshape(n_rows, n_trees)
+        return leaves
 
     def _sum(self, leaves: Arr, group: int) -> Arr:
         """Leaf values added one tree at a time to the base margin, in float32, as XGBoost
