@@ -238,16 +238,31 @@ class HyperparameterTuner:
             ValidationError, NotFoundError: bad input, found before any trial starts.
             JobFailedError: the tuning job failed (when waiting).
         """
-        from sabio import tuning
+        from sabio.backends import start_standby
+        from sabio.image_uris import builtin_module
 
-        name = tuning.check_tuning_job_name(
-            job_name or _tuning_name(self.base_tuning_job_name or self._base_name())
-        )
         session = self.sagemaker_session
-        with tempfile.TemporaryDirectory(prefix="sabio-tuning-") as tmp:
-            archive = self.estimator._pack_code(Path(tmp)) if self.estimator.entry_point else None
-            spec = self._spec(name, inputs, code=archive is not None)
-            tuning.submit(session.settings, spec, session.store, code_archive=archive)
+        # A built-in's trials fork from a standby that spends seconds importing the
+        # framework: start it before anything else (sabio.tuning imports Optuna).
+        image = self.estimator.image_uri
+        module = builtin_module(image) if image and not self.estimator.entry_point else None
+        standby = start_standby(session.settings, module) if module else None
+        try:
+            from sabio import tuning
+
+            name = tuning.check_tuning_job_name(
+                job_name or _tuning_name(self.base_tuning_job_name or self._base_name())
+            )
+            with tempfile.TemporaryDirectory(prefix="sabio-tuning-") as tmp:
+                entry = self.estimator.entry_point
+                archive = self.estimator._pack_code(Path(tmp)) if entry else None
+                spec = self._spec(name, inputs, code=archive is not None)
+                tuning.submit(
+                    session.settings, spec, session.store, code_archive=archive, standby=standby
+                )
+        finally:
+            if standby is not None:
+                standby.discard()  # does nothing once submit() has handed it over
         self._current_job_name = name
         self.latest_tuning_job = _TuningJob(name, session)
         if wait:

@@ -11,22 +11,30 @@ A standby also pre-imports the built-in programs named by the jobs that asked fo
 ``sabio.training._warm``). It announces ``ready`` once warm; until then jobs start cold
 rather than wait for its imports. A job naming a built-in the standby has not warmed still
 uses it, and a new standby warming both replaces it for the jobs after.
+
+A process about to start another process that will submit the jobs (a tuning job's
+supervisor) can start that process's standby first (:meth:`LocalBackend.start_standby`), so it
+warms up while the other process is still starting; the other process gets the standby's
+pipes as inherited descriptors and adopts it (:meth:`LocalBackend.adopt`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select
+import signal
 import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from sabio.backends._process import reap_in_background
 
-__all__ = ["LocalBackend"]
+__all__ = ["LocalBackend", "StandbyHandoff"]
 
 
 def _alive(pid: int) -> bool:
@@ -99,6 +107,57 @@ class _Standby:
         os.close(self.reply_fd)
 
 
+@dataclass
+class StandbyHandoff:
+    """A standby started by this process for a process it is about to start.
+
+    Pass :attr:`fds` to that process (as its descriptors 3 and 4) and :meth:`argument` on its
+    command line, then call :meth:`release`; the other process calls
+    :meth:`LocalBackend.adopt`. Until then :meth:`discard` stops the standby.
+    """
+
+    pid: int
+    request_fd: int
+    reply_fd: int
+    preload: frozenset[str]
+    digest: str
+    released: bool = False
+
+    @property
+    def fds(self) -> tuple[int, int]:
+        """The standby's request (write end) and reply (read end) descriptors."""
+        return (self.request_fd, self.reply_fd)
+
+    def argument(self) -> str:
+        """What the receiving process passes to :meth:`LocalBackend.adopt`."""
+        return f"{self.pid}:{self.digest}:{','.join(sorted(self.preload))}"
+
+    def release(self) -> None:
+        """The receiving process has its own copies: close this process's ends."""
+        if not self.released:
+            self.released = True
+            for fd in self.fds:
+                os.close(fd)
+
+    def discard(self) -> None:
+        """Stop the standby unless it was released (the receiving process never started)."""
+        if self.released:
+            return
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        self.release()
+
+
+def _key(module: str, env: dict[str, str]) -> str:
+    return "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 class LocalBackend:
     """Run supervisors as detached processes (their own session, no terminal).
 
@@ -118,7 +177,7 @@ class LocalBackend:
 
         ``preload`` names built-in programs the job runs; the standby imports them ahead.
         """
-        key = "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
+        key = _key(module, env)
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             pid = None
@@ -145,7 +204,7 @@ class LocalBackend:
         """Start a standby warming ``preload`` now, for a caller about to submit many jobs
         with this ``env``; wait up to ``timeout`` seconds for it. Returns whether it is ready.
         """
-        key = "\0".join(f"{k}={v}" for k, v in sorted(env.items())) + module
+        key = _key(module, env)
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             wanted = frozenset(preload) | (standby.preload if standby else frozenset())
@@ -157,6 +216,52 @@ class LocalBackend:
                 LocalBackend._standby = (key, standby)
             LocalBackend._seen.add(key)
             return standby.wait_ready(timeout)
+
+    def start_standby(
+        self, module: str, env: dict[str, str], preload: Sequence[str]
+    ) -> StandbyHandoff:
+        """Start a standby warming ``preload`` for another process, which will submit jobs
+        with this ``env`` (see :class:`StandbyHandoff`); this process does not use it.
+
+        Raises:
+            OSError: the standby could not be started.
+        """
+        standby = _spawn_standby(module, env, frozenset(preload))
+        return StandbyHandoff(
+            standby.pid,
+            standby.write_fd,
+            standby.reply_fd,
+            standby.preload,
+            _digest(_key(module, env)),
+        )
+
+    def adopt(self, module: str, env: dict[str, str], argument: str, fds: tuple[int, int]) -> bool:
+        """Take over a standby a parent process started for this one (:meth:`start_standby`).
+
+        ``fds`` are this process's copies of its request and reply descriptors, ``argument``
+        what :meth:`StandbyHandoff.argument` gave. The standby is used for the jobs submitted
+        with ``env``; when it was started for another environment (or the argument is
+        malformed) it is let go instead (it exits) and False is returned.
+        """
+        for fd in fds:
+            os.set_inheritable(fd, False)  # the jobs this process starts must not hold it
+        try:
+            pid_text, digest, modules = argument.split(":", 2)
+            pid = int(pid_text)
+        except ValueError:
+            pid, digest, modules = 0, "", ""
+        key = _key(module, env)
+        if pid <= 0 or digest != _digest(key):
+            for fd in fds:
+                os.close(fd)
+            return False
+        preload = frozenset(m for m in modules.split(",") if m)
+        with LocalBackend._lock:
+            if LocalBackend._standby is not None:
+                LocalBackend._standby[1].dismiss()
+            LocalBackend._standby = (key, _Standby(pid, fds[0], fds[1], preload))
+            LocalBackend._seen.add(key)
+        return True
 
     @classmethod
     def _current(cls, key: str) -> _Standby | None:

@@ -3,6 +3,7 @@
 from sabio.backends._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
 from sabio.training._artifacts import pack_code, pack_folder
 from sabio.training._jobs import (
+    adopt_standby,
     describe,
     follow,
     job_dir,
@@ -21,6 +22,7 @@ __all__ = [
     "InstanceType",
     "MetricDefinition",
     "TrainingJobSpec",
+    "adopt_standby",
     "check_job_name",
     "describe",
     "follow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sabio._config import Settings, environ, settings_to_env
-from sabio.backends import backend_for
+from sabio.backends import TRAINING_SUPERVISOR, backend_for
 from sabio.backends._instances import instance_type
 from sabio.backends._process import process_alive
 from sabio.catalog import Catalog, TrainingJobRecord
@@ -21,6 +22,7 @@ from sabio.training._process import kill_process_group
 from sabio.training._spec import TrainingJobSpec
 
 __all__ = [
+    "adopt_standby",
     "describe",
     "follow",
     "job_dir",
@@ -32,7 +34,7 @@ __all__ = [
     "wait",
 ]
 
-SUPERVISOR_MODULE = "sabio.training._supervisor"
+SUPERVISOR_MODULE = TRAINING_SUPERVISOR
 #: A supervisor whose heartbeat is older than this (and whose process is gone) is dead.
 STALE_SECONDS = 15.0
 
@@ -69,13 +71,28 @@ def prepare_standby(settings: Settings, builtin_module: str, timeout: float = 15
     return bool(prepare(SUPERVISOR_MODULE, env, (builtin_module,), timeout))
 
 
+def adopt_standby(settings: Settings, argument: str, fds: tuple[int, int] = (3, 4)) -> bool:
+    """Use the standby a parent process started for this one (``sabio.backends.start_standby``)
+    for the jobs this process submits; :func:`prepare_standby` then waits for it instead of starting
+    another. Returns False (and lets it go) when it does not match this process's jobs.
+    """
+    adopt = getattr(backend_for(settings.backend), "adopt", None)
+    env = {**environ(), **settings_to_env(settings)}
+    if adopt is None:
+        for fd in fds:
+            os.close(fd)
+        return False
+    return bool(adopt(SUPERVISOR_MODULE, env, argument, fds))
+
+
 def submit(
     settings: Settings,
     spec: TrainingJobSpec,
     store: Store | None = None,
     code_archive: Path | None = None,
 ) -> TrainingJobRecord:
-    """Validate a spec, record the job, upload its code and start its supervisor.
+    """Validate a spec, record the job, upload its code and start its supervisor; return the
+    job's record (with the supervisor's pid when the backend gave one).
 
     Everything that can be checked before the job exists is checked first, and the code
     (``code_archive``, uploaded to ``spec.code_uri``) is written only once the job name is
@@ -127,6 +144,7 @@ def submit(
         raise
     if pid is not None:
         catalog.update_training_job(spec.job_name, supervisor_pid=pid)
+        record = dataclasses.replace(record, supervisor_pid=pid)
     return record
 
 

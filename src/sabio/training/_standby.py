@@ -2,33 +2,47 @@
 
 The local backend keeps one per submitting process (see ``sabio.backends.local``). It does
 the supervisor's imports once, pre-imports the built-in programs it is asked to warm, and
-forks a supervisor for each job folder it is sent; a supervisor of a warm built-in job forks
-its program's children right away, while it still has a single thread (``_warm``).
+runs each job folder it is sent in a forked supervisor; a supervisor of a warm built-in job
+forks its program's children while it still has a single thread (``_warm``). Both forks
+happen ahead of the job, in a spare supervisor waiting for its folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
 from sabio.training._supervisor import run_job
-from sabio.training._warm import PreForked, prefork, warm_up
+from sabio.training._warm import MAX_PREFORK, PreForked, is_warm, prefork, warm_up
 
 __all__ = ["serve_standby"]
 
 
+#: After handing a job over, fork the next spare supervisor once no request came for this
+#: long: the job just handed over is starting and should not share the CPU with the fork.
+SPARE_DELAY_SECONDS = 0.2
+
+
 def serve_standby(preload: list[str]) -> int:
-    """Standby mode: warm up once, then fork a supervisor per job folder read from stdin.
+    """Standby mode: warm up once, then run a supervisor per job folder read from stdin.
 
     Warming up opens the catalog (the supervisor's own imports) and imports the built-in
     programs named in ``preload``. The parent writes ``ready`` when warm, answers each job
-    folder with the forked supervisor's pid on stdout, and exits at end-of-file (when the
-    submitting process is gone).
+    folder with the pid of the supervisor that runs it on stdout, and exits at end-of-file
+    (when the submitting process is gone).
+
+    Forking a process this size takes 10 to 25 ms, and a warm job forks twice (its
+    supervisor, then its program's child): the standby keeps one *spare* supervisor forked
+    ahead, with its program's child already forked, waiting for a job folder (see
+    :func:`_spare_main`). A job is handed to the spare, and the next spare is forked once the
+    standby is idle again.
     """
     from sabio.catalog._engine import dispose_all
 
@@ -37,41 +51,129 @@ def serve_standby(preload: list[str]) -> int:
     os.dup2(2, 1)
     Catalog.open(load_settings())
     dispose_all(close=True)  # no connection may be shared with the forked supervisors
-    warm_up(preload)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked supervisors are reaped by the kernel
+    warmed = warm_up(preload)
+    module = warmed[0] if len(warmed) == 1 else None  # what a spare's program child runs
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+    spare: _Spare | None = _Spare.fork(reply.fileno(), module)
     reply.write("ready\n")
-    for raw in sys.stdin.buffer:
-        job_dir = raw.decode().strip()
+    requests = _Lines(sys.stdin.fileno())
+    while True:
+        line = requests.read(None if spare is not None else SPARE_DELAY_SECONDS)
+        if line is None:  # end of file: the submitter is gone
+            break
+        if line is _IDLE:
+            spare = _Spare.fork(reply.fileno(), module)
+            continue
+        job_dir = line.strip()
         if not job_dir:
             continue
+        pid = spare.assign(job_dir) if spare is not None else None
+        if pid is None:  # none ready, or it died: fork one for this job now
+            pid = _Spare.fork(reply.fileno(), module).assign(job_dir)
+        spare = None
+        if pid is None:  # the submitter reads end-of-file and starts the job itself
+            break
+        reply.write(f"{pid}\n")
+    return 0
+
+
+class _Lines:
+    """Lines read from a descriptor, with a timeout."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._pending = b""
+
+    def read(self, timeout: float | None) -> str | None:
+        """The next line; None at end of file, :data:`_IDLE` when none came in time."""
+        while b"\n" not in self._pending:
+            if timeout is not None and not select.select([self.fd], [], [], timeout)[0]:
+                return _IDLE
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                return None
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode()
+
+
+_IDLE = "\0idle"
+
+
+class _Spare:
+    """A supervisor forked ahead of its job, waiting for the job folder on a pipe."""
+
+    def __init__(self, pid: int, control: int) -> None:
+        self.pid = pid
+        self.control = control
+
+    @classmethod
+    def fork(cls, reply: int, module: str | None) -> _Spare:
+        """Fork a spare (its program child pre-forked for ``module`` when given)."""
+        control_r, control_w = os.pipe()
         pid = os.fork()
-        if pid == 0:
-            os.setsid()
-            os.close(reply.fileno())  # the submitter must see EOF when the standby is gone
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            dispose_all(close=False)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
+        if pid == 0:  # pragma: no cover - runs in the spare, which never returns
+            os.close(control_w)
+            _spare_main(control_r, reply, module)
+        os.close(control_r)
+        return cls(pid, control_w)
+
+    def assign(self, job_dir: str) -> int | None:
+        """Hand the spare its job; return its pid (None when it is gone)."""
+        try:
+            os.write(self.control, f"{job_dir}\n".encode())
+        except OSError:
+            return None
+        finally:
+            os.close(self.control)
+        return self.pid
+
+
+def _spare_main(control: int, reply: int, module: str | None) -> NoReturn:  # pragma: no cover
+    """Body of a spare: get ready for any job, wait for its folder, supervise it, exit."""
+    from sabio.catalog._engine import dispose_all
+
+    code = 1
+    try:
+        os.setsid()
+        os.close(reply)  # the submitter must see EOF when the standby is gone
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        dispose_all(close=False)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        children = prefork(module, 1) if module is not None else []
+        with os.fdopen(control, "rb") as pipe:
+            job_dir = pipe.read().decode().strip()  # the standby closes its end after it
+        if not job_dir:  # the standby is gone: nothing to run
+            for child in children:
+                child.cancel()
+            code = 0
+        else:
             log = os.open(
                 Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
             )
             os.dup2(log, 1)
             os.dup2(log, 2)
-            sys.stdout.flush()
-            code = 1
-            try:
-                code = run_job(Path(job_dir), _prefork_for(Path(job_dir)))
-            finally:
-                os._exit(code)
-        reply.write(f"{pid}\n")
-    return 0
+            os.close(log)
+            code = run_job(Path(job_dir), _children_for(Path(job_dir), children))
+    finally:
+        os._exit(code)
 
 
-def _prefork_for(job_dir: Path) -> list[PreForked]:
-    """Children for a warm built-in job, forked while this process has one thread."""
+def _children_for(job_dir: Path, ready: list[PreForked]) -> list[PreForked]:
+    """Program children for a warm built-in job: the spare's ``ready`` ones, topped up or
+    replaced to match the job (forked while this process has one thread)."""
     try:
         spec = json.loads((job_dir / "spec.json").read_text())
         module, count = spec.get("builtin_module"), int(spec.get("instance_count") or 1)
     except (OSError, ValueError, AttributeError):
-        return []  # the supervisor itself reports a broken spec
-    return prefork(module, count) if isinstance(module, str) else []
+        module, count = None, 0  # the supervisor itself reports a broken spec
+    usable = isinstance(module, str) and 0 < count <= MAX_PREFORK and is_warm(module)
+    if not usable or any(child.module != module for child in ready):
+        for child in ready:
+            child.cancel()
+        ready = []
+    if not usable or not isinstance(module, str):
+        return []
+    return ready + prefork(module, count - len(ready))

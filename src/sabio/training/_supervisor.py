@@ -78,6 +78,7 @@ class Supervisor:
         self._stop_reason: str | None = None
         self._finished = threading.Event()
         self._processes: list[HostProcess] = []
+        self._created_at = time.time()  # the catalog's value replaces it in run()
 
     # ----------------------------------------------------------------- logging
     def log(self, line: str) -> None:
@@ -158,7 +159,9 @@ class Supervisor:
             supervisor_host=socket.gethostname(),
             heartbeat_at=time.time(),
         )
-        if self.catalog.get_training_job(self.name).stop_requested:
+        record = self.catalog.get_training_job(self.name)
+        self._created_at = record.created_at
+        if record.stop_requested:
             self.request_stop("Stopped at the user's request.")
         self._heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
         self._heartbeat.start()
@@ -183,24 +186,28 @@ class Supervisor:
             )
             self._train()
             self._status("InProgress", "Uploading", "Uploading generated training model")
-            self._upload(model=True)
-            self._finish(start_usage, training_started, instance.usd_per_hour)
-            self._status("Completed", "Completed", "Training job completed")
+            # The outputs, the usage and the final status are recorded in one write.
+            values = self._upload(model=True)
+            values |= self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status("Completed", "Completed", "Training job completed", **values)
             return 0
         except _Stopped as stop:
-            self._upload(model=True)
-            self._finish(start_usage, training_started, instance.usd_per_hour)
-            self._status("Stopped", stop.secondary, stop.reason, failure_reason=stop.reason)
+            values = self._upload(model=True)
+            values |= self._finish(start_usage, training_started, instance.usd_per_hour)
+            self._status(
+                "Stopped", stop.secondary, stop.reason, failure_reason=stop.reason, **values
+            )
             return 0
         except _UserError as error:
-            self._upload(model=False)
-            self._finish(start_usage, training_started, instance.usd_per_hour)
+            values = self._upload(model=False)
+            values |= self._finish(start_usage, training_started, instance.usd_per_hour)
             self._status(
                 "Failed",
                 "Failed",
                 "Training job failed",
                 failure_reason=error.reason[:FAILURE_REASON_LIMIT],
                 exit_code=error.exit_code,
+                **values,
             )
             return 1
         except Exception as exc:
@@ -210,12 +217,13 @@ class Supervisor:
                 else (f"InternalServerError: {type(exc).__name__}: {exc}")
             )
             self.log(traceback.format_exc())
-            self._finish(start_usage, training_started, instance.usd_per_hour)
+            values = self._finish(start_usage, training_started, instance.usd_per_hour)
             self._status(
                 "Failed",
                 "Failed",
                 "Training job failed",
                 failure_reason=reason[:FAILURE_REASON_LIMIT],
+                **values,
             )
             return 1
         finally:
@@ -354,7 +362,8 @@ class Supervisor:
             f'Command "{command}", exit code: {code}'
         )[:FAILURE_REASON_LIMIT]
 
-    def _upload(self, *, model: bool) -> None:
+    def _upload(self, *, model: bool) -> dict[str, Any]:
+        """Pack and store the model and output data; return their URIs for the job record."""
         prefix = f"{self.spec.output_path.rstrip('/')}/{self.name}/output"
         values: dict[str, Any] = {}
         staging = self.job_dir / "artifacts"
@@ -367,28 +376,26 @@ class Supervisor:
         if pack_folder(reversed([layout.output_data for layout in self.layouts]), output):
             self.store.put_file(output, f"{prefix}/output.tar.gz")
             values["output_data"] = f"{prefix}/output.tar.gz"
-        if values:
-            self.catalog.update_training_job(self.name, **values)
+        return values
 
     def _finish(
         self, start: resource.struct_rusage, training_started: float | None, price: float | None
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Record the last metrics; return the job's usage for its final status."""
         self._flush_metrics(final=self._programs_ended())
         end = resource.getrusage(resource.RUSAGE_CHILDREN)
         now = time.time()
-        record = self.catalog.get_training_job(self.name)
         training_seconds = now - training_started if training_started else 0.0
         billable = training_seconds * self.spec.instance_count
         cost = None if price is None else round(billable / 3600.0 * price, 6)
         cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
-        self.catalog.update_training_job(
-            self.name,
-            wall_seconds=now - record.created_at,
-            billable_seconds=billable,
-            cpu_seconds=cpu,
-            peak_rss_bytes=int(end.ru_maxrss) * 1024,
-            estimated_cost_usd=cost,
-        )
+        return {
+            "wall_seconds": now - self._created_at,
+            "billable_seconds": billable,
+            "cpu_seconds": cpu,
+            "peak_rss_bytes": int(end.ru_maxrss) * 1024,
+            "estimated_cost_usd": cost,
+        }
 
 
 class _UserError(Exception):
@@ -433,4 +440,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from sabio.backends._process import exit_now
+
+    exit_now(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import socket
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sabio._config import Settings, environ, settings_to_env
-from sabio.backends._process import process_alive, spawn_detached
+from sabio.backends import StandbyHandoff, start_standby
+from sabio.backends._process import exit_watch, process_alive, spawn_detached
 from sabio.catalog import Catalog, ResourceRecord, TrainingJobRecord
 from sabio.exceptions import ConflictError, TimeoutError_, ValidationError
 from sabio.storage import Store
@@ -37,6 +39,7 @@ __all__ = [
 SUPERVISOR_MODULE = "sabio.tuning"
 #: A supervisor whose heartbeat is older than this (and whose process is gone) is dead.
 STALE_SECONDS = 15.0
+_ENDED = ("Completed", "Failed", "Stopped")
 
 
 def tuning_dir(settings: Settings, name: str) -> Path:
@@ -107,17 +110,50 @@ def submit(
     spec: TuningJobSpec,
     store: Store | None = None,
     code_archive: Path | None = None,
+    standby: StandbyHandoff | None = None,
 ) -> ResourceRecord:
     """Validate a tuning job, record it and start its supervisor.
 
     Everything is checked before anything is written: the objective metric, the training
     definition, the channels and the warm-start parents.
 
+    The trials of a built-in fork from a standby that spends seconds importing it: it starts
+    first and warms up while the spec is checked and the supervisor starts, which adopts it.
+    A caller may start it earlier still (``sabio.backends.start_standby``, before its own
+    imports) and pass it as ``standby``; it is stopped when the job is not started.
+
     Raises:
         ValidationError, NotFoundError: bad input (nothing was recorded).
         ConflictError: a tuning job with this name exists already.
     """
-    store = store or Store(settings)
+    if standby is None:
+        standby = _start_standby(settings, spec)
+    try:
+        return _submit(settings, spec, store or Store(settings), code_archive, standby)
+    finally:
+        if standby is not None:
+            standby.discard()  # a no-op once the supervisor got it
+
+
+def _start_standby(settings: Settings, spec: TuningJobSpec) -> StandbyHandoff | None:
+    """Start the standby the supervisor's trials fork from, for a built-in's trials."""
+    definition = spec.TrainingJobDefinition
+    module = definition.get("builtin_module")
+    if not isinstance(module, str) or definition.get("entry_point") or spec.max_jobs() < 2:
+        return None
+    try:
+        return start_standby(settings, module)
+    except Exception:  # only a head start: the supervisor warms one itself
+        return None
+
+
+def _submit(
+    settings: Settings,
+    spec: TuningJobSpec,
+    store: Store,
+    code_archive: Path | None,
+    standby: StandbyHandoff | None,
+) -> ResourceRecord:
     catalog = Catalog.open(settings)
     spec = prepare(spec)
     _check_channels(store, spec)
@@ -144,14 +180,21 @@ def submit(
     if code_archive is not None:
         shutil.copyfile(code_archive, folder / "sourcedir.tar.gz")
     (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
-    _launch(settings, catalog, spec.name, folder)
+    _launch(settings, catalog, spec.name, folder, standby)
     return record
 
 
-def _launch(settings: Settings, catalog: Catalog, name: str, folder: Path) -> None:
+def _launch(
+    settings: Settings,
+    catalog: Catalog,
+    name: str,
+    folder: Path,
+    standby: StandbyHandoff | None = None,
+) -> None:
+    # The environment start_standby() warmed the standby for: the supervisor's jobs use it.
     env = {**environ(), **settings_to_env(settings)}
     try:
-        pid = _spawn(folder, env)
+        pid = _spawn(folder, env, standby)
     except OSError as exc:
         catalog.tuning_jobs.transition(
             name,
@@ -162,9 +205,20 @@ def _launch(settings: Settings, catalog: Catalog, name: str, folder: Path) -> No
     catalog.tuning_jobs.update(name, supervisor_pid=pid, supervisor_host=socket.gethostname())
 
 
-def _spawn(folder: Path, env: dict[str, str]) -> int:
-    """Start ``python -m sabio.tuning <folder>`` detached (own session, no terminal)."""
-    return spawn_detached(SUPERVISOR_MODULE, [str(folder)], env, folder / "supervisor.log")
+def _spawn(folder: Path, env: dict[str, str], standby: StandbyHandoff | None = None) -> int:
+    """Start ``python -m sabio.tuning <folder>`` detached (own session, no terminal).
+
+    With ``standby``, the supervisor gets its pipes as descriptors 3 and 4 and
+    ``--standby <argument>`` on its command line; this process's copies are then closed.
+    """
+    if standby is None:
+        return spawn_detached(SUPERVISOR_MODULE, [str(folder)], env, folder / "supervisor.log")
+    args = [str(folder), "--standby", standby.argument()]
+    pid = spawn_detached(
+        SUPERVISOR_MODULE, args, env, folder / "supervisor.log", pass_fds=standby.fds
+    )
+    standby.release()
+    return pid
 
 
 def _dead(record: ResourceRecord) -> bool:
@@ -281,22 +335,51 @@ def wait(
     last_modified = -1.0
     last_reconcile = time.monotonic()
     delay = 0.01
-    while True:
-        record = catalog.tuning_jobs.get(name)
-        if time.monotonic() - last_reconcile > 2.0:
-            last_reconcile = time.monotonic()
-            record = reconcile(settings, catalog, record)
-        if record.last_modified != last_modified:
-            last_modified = record.last_modified
-            delay = 0.01
-            if on_change is not None:
-                on_change(record)
-        if record.status in ("Completed", "Failed", "Stopped"):
-            return record
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError_(
-                f"Tuning job {name!r} did not finish within {timeout} s; it is still running. "
-                "Wait again, or stop it with `sabio tuning stop`."
-            )
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.25)
+    # The supervisor exits right after recording the outcome: waiting on its exit returns
+    # at once, and the catalog is still read every ``delay`` for changes and other hosts.
+    record = catalog.tuning_jobs.get(name)
+    watch = _exit_watch(record)
+    try:
+        while True:
+            if watch is not None and _exited(watch, 0.0):
+                os.close(watch)
+                watch = None
+                last_reconcile = 0.0  # it is gone: reconcile now
+            record = catalog.tuning_jobs.get(name)
+            if time.monotonic() - last_reconcile > 2.0:
+                last_reconcile = time.monotonic()
+                record = reconcile(settings, catalog, record)
+            if record.last_modified != last_modified:
+                last_modified = record.last_modified
+                delay = 0.01
+                if on_change is not None:
+                    on_change(record)
+            if record.status in _ENDED:
+                return record
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError_(
+                    f"Tuning job {name!r} did not finish within {timeout} s; it is still "
+                    "running. Wait again, or stop it with `sabio tuning stop`."
+                )
+            if watch is None:
+                time.sleep(delay)
+            else:
+                _exited(watch, delay)
+            delay = min(delay * 1.5, 0.25)
+    finally:
+        if watch is not None:
+            os.close(watch)
+
+
+def _exit_watch(record: ResourceRecord) -> int | None:
+    """An exit descriptor for a tuning job's supervisor on this machine (None: poll)."""
+    local = record.supervisor_host in (None, socket.gethostname())
+    if record.supervisor_pid is None or not local or record.status in _ENDED:
+        return None
+    return exit_watch(record.supervisor_pid)
+
+
+def _exited(fd: int, timeout: float) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(timeout * 1000.0))

@@ -1,8 +1,10 @@
-"""Reading a tuning job's state: counters, best trial, parents' trials for a warm start."""
+"""Reading a tuning job's state: counters, best trial, parents' trials for a warm start,
+and its trials' records."""
 
 from __future__ import annotations
 
 import math
+import socket
 from typing import TYPE_CHECKING, Any
 
 from sabio.catalog import Catalog
@@ -10,8 +12,16 @@ from sabio.tuning._spec import TuningJobSpec
 
 if TYPE_CHECKING:
     import optuna
+    from sqlalchemy import Connection
 
-__all__ = ["best_job", "parent_trials", "summarize"]
+__all__ = [
+    "best_job",
+    "hold_catalog_open",
+    "job_exists",
+    "local_pid",
+    "parent_trials",
+    "summarize",
+]
 
 
 def parent_trials(catalog: Catalog, spec: TuningJobSpec) -> list[tuple[str, dict[str, Any], float]]:
@@ -103,3 +113,39 @@ def summarize(catalog: Catalog, spec: TuningJobSpec, study: optuna.Study) -> dic
     if spec.WarmStartConfig is not None:
         details["OverallBestTrainingJob"] = best_job(spec, study, own=False)
     return details
+
+
+def hold_catalog_open(catalog: Catalog) -> Connection | None:
+    """Keep a connection to a SQLite catalog open (idle, no transaction) while a tuning job
+    runs; close it at the end.
+
+    The catalog opens a connection per operation, and SQLite checkpoints its write-ahead log
+    and removes it whenever the last connection to a database closes: with no other
+    connection open, every write of every trial's supervisor paid that (a write took about
+    4 ms instead of 1 ms on the benchmark machine).
+    """
+    if catalog.engine.dialect.name != "sqlite":
+        return None
+    try:
+        return catalog.engine.connect()
+    except Exception:  # only an optimisation
+        return None
+
+
+def local_pid(catalog: Catalog, job: str) -> int | None:
+    """The pid of a training job's supervisor when it runs on this machine."""
+    record = catalog.get_training_job(job)
+    if record.supervisor_host not in (None, socket.gethostname()):
+        return None
+    return record.supervisor_pid
+
+
+def job_exists(catalog: Catalog, job: str) -> bool:
+    """Whether the training job exists."""
+    from sabio.exceptions import NotFoundError
+
+    try:
+        catalog.get_training_job(job)
+    except NotFoundError:
+        return False
+    return True

@@ -2,11 +2,16 @@
 
 It asks Optuna for hyperparameters, runs each trial as an ordinary training job (tagged
 with the tuning job), feeds intermediate metrics to the pruner, tells Optuna each final
-objective, and records counters and the best job in the catalog. It waits on the trials'
-``done`` markers with a short back-off (5 to 50 ms), so a finished trial is replaced almost
-at once without busy polling. The study is an append-only journal in the job folder: a
-restarted supervisor re-opens it, adopts the trials still running and never re-runs a
+objective, and records counters and the best job in the catalog. It sleeps until a trial
+writes its ``done`` marker (inotify on the trials' folders) or a trial's supervisor exits (a
+pidfd each, which also catches one that died without the marker); where neither is
+available it looks for the markers with a short back-off (5 to 50 ms). So a finished trial
+is replaced at once without polling. The study is an append-only journal in the job folder:
+a restarted supervisor re-opens it, adopts the trials still running and never re-runs a
 finished one.
+
+Started by ``sabio.tuning.submit``, it also adopts the standby supervisor its trials fork
+from, which ``submit`` started first so that it warms up meanwhile (``--standby``).
 """
 
 from __future__ import annotations
@@ -14,9 +19,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
-import signal
 import socket
-import sys
 import threading
 import time
 import traceback
@@ -24,10 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sabio._config import Settings, load_settings
+from sabio._config import Settings
 from sabio.catalog import Catalog
 from sabio.storage import Store
-from sabio.training import TrainingJobSpec, job_dir, metrics_file, prepare_standby
+from sabio.training import (
+    TrainingJobSpec,
+    job_dir,
+    metrics_file,
+    prepare_standby,
+)
 from sabio.training import describe as describe_job
 from sabio.training import stop as stop_job
 from sabio.training import submit as submit_job
@@ -40,12 +48,19 @@ from sabio.tuning._search import (
     open_study,
 )
 from sabio.tuning._spec import TuningJobSpec
-from sabio.tuning._state import parent_trials, summarize
+from sabio.tuning._state import (
+    hold_catalog_open,
+    job_exists,
+    local_pid,
+    parent_trials,
+    summarize,
+)
+from sabio.tuning._wait import TrialWatch
 
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["HEARTBEAT_SECONDS", "TuningSupervisor", "main"]
+__all__ = ["HEARTBEAT_SECONDS", "TuningSupervisor"]
 
 HEARTBEAT_SECONDS = 2.0
 #: How often running trials are re-read for pruning and checked for a dead supervisor.
@@ -70,8 +85,10 @@ class _Running:
 class TuningSupervisor:
     """Runs one tuning job to its end. Construct with the job folder; call :meth:`run`."""
 
-    def __init__(self, folder: Path, settings: Settings) -> None:
+    def __init__(self, folder: Path, settings: Settings, *, adopted: bool = False) -> None:
         self.folder = folder
+        #: Whether the submitter started the trials' standby for this process (``--standby``).
+        self.adopted = adopted
         self.settings = settings
         self.spec = TuningJobSpec.model_validate_json((folder / "spec.json").read_text())
         self.name = self.spec.name
@@ -87,7 +104,7 @@ class TuningSupervisor:
         self.failed = 0
         self.last_failure: str | None = None
         self.stop_reason: str | None = None
-        self._wake = threading.Event()
+        self._watch = TrialWatch()
         self._finished = threading.Event()
         self._markers: list[threading.Thread] = []
         self._prunes = self.spec.config.Strategy == "Hyperband" or (
@@ -104,7 +121,7 @@ class TuningSupervisor:
         """Ask the tuning job to stop (signal, heartbeat or ``stop_tuning_job``)."""
         if self.stop_reason is None:
             self.stop_reason = reason
-        self._wake.set()
+        self._watch.wake()
 
     def _heartbeat_loop(self) -> None:
         while not self._finished.wait(HEARTBEAT_SECONDS):
@@ -131,6 +148,7 @@ class TuningSupervisor:
             self.request_stop("Stopped at the user's request.")
         heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
         heartbeat.start()
+        keeper = hold_catalog_open(self.catalog)
         deadline = None
         runtime = self.spec.config.ResourceLimits.MaxRuntimeInSeconds
         if runtime is not None:
@@ -149,13 +167,17 @@ class TuningSupervisor:
             return 1
         finally:
             self._finished.set()
+            if keeper is not None:
+                keeper.close()
+            self._watch.close()
             self._log.close()
 
     def _warm_trials(self) -> None:
-        """Start the backend's pre-imported standby for a built-in's trials right away.
+        """Have the backend's pre-imported standby ready for a built-in's trials.
 
         Every trial runs the same built-in, so all of them, the first ones included, can
-        fork it instead of each importing its framework in a fresh interpreter.
+        fork it instead of each importing its framework in a fresh interpreter. Usually the
+        submitter started it before this process (``adopted``), else it starts now.
         """
         definition = self.spec.TrainingJobDefinition
         module = definition.get("builtin_module")
@@ -168,7 +190,8 @@ class TuningSupervisor:
             self.log(f"could not warm a standby for {module}: {exc}")
             return
         state = "ready" if ready else "not ready"
-        self.log(f"standby for {module} {state} after {time.monotonic() - began:.2f} s")
+        origin = " (started by the submitter)" if self.adopted else ""
+        self.log(f"standby for {module}{origin} {state} after {time.monotonic() - began:.2f} s")
 
     def _restore(self) -> None:
         """Seed a new study from parents, or adopt the state of an earlier supervisor."""
@@ -186,7 +209,7 @@ class TuningSupervisor:
             if job is None or frozen.user_attrs.get("never_started"):
                 continue
             running = frozen.state == optuna.trial.TrialState.RUNNING
-            if running and not _job_exists(self.catalog, job):
+            if running and not job_exists(self.catalog, job):
                 # Asked for but never submitted (the supervisor died in between): it does
                 # not count against max_jobs; a new trial takes its place.
                 orphan = optuna.trial.Trial(self.study, frozen._trial_id)
@@ -199,7 +222,7 @@ class TuningSupervisor:
             if not running:
                 continue
             trial = optuna.trial.Trial(self.study, frozen._trial_id)
-            self.running[frozen.number] = self._running(trial, job)
+            self.running[frozen.number] = self._running(trial, job, local_pid(self.catalog, job))
             self.log(f"adopted running trial {job}")
 
     def _loop(self, deadline: float | None) -> tuple[str, str | None]:
@@ -208,8 +231,9 @@ class TuningSupervisor:
         delay = 0.005
         last_check = last_reconcile = time.monotonic()
         changed = True
+        gone: set[str] = set()
         while True:
-            changed |= self._collect()
+            changed |= self._collect(gone)
             now = time.monotonic()
             if now - last_check >= CHECK_SECONDS:
                 last_check = now
@@ -230,8 +254,11 @@ class TuningSupervisor:
                 changed = False
                 delay = 0.005
                 continue
-            self._wake.wait(delay)
-            self._wake.clear()
+            # Sleep until a trial writes its marker or its supervisor exits, a stop request,
+            # or the next check; only unwatched trials need the done-marker back-off.
+            timeout = CHECK_SECONDS - (time.monotonic() - last_check)
+            polled = self._watch.blind(r.job for r in self.running.values())
+            gone = self._watch.wait(min(delay, timeout) if polled else timeout)
             delay = min(delay * 2, 0.05)
 
     def _outcome(self, deadline: float | None, total: int) -> tuple[str, str | None] | None:
@@ -297,7 +324,7 @@ class TuningSupervisor:
         )
         try:
             training_spec = TrainingJobSpec.model_validate(definition)
-            submit_job(self.settings, training_spec, self.store, code_archive=archive)
+            record = submit_job(self.settings, training_spec, self.store, code_archive=archive)
         except Exception as exc:
             reason = f"cannot start trial {job}: {exc}"
             self.log(reason)
@@ -305,20 +332,29 @@ class TuningSupervisor:
             self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
             return
         self.log(f"started {job} with {hps}")
-        self.running[trial.number] = self._running(trial, job)
+        self.running[trial.number] = self._running(trial, job, record.supervisor_pid)
 
-    def _running(self, trial: optuna.trial.Trial, job: str) -> _Running:
-        done = job_dir(self.settings, job) / "done"
-        return _Running(trial, job, done, MetricsFile(metrics_file(self.settings, job)))
+    def _running(self, trial: optuna.trial.Trial, job: str, pid: int | None) -> _Running:
+        folder = job_dir(self.settings, job)
+        self._watch.add(job, folder, pid)
+        return _Running(trial, job, folder / "done", MetricsFile(metrics_file(self.settings, job)))
 
     def _fail(self, trial: optuna.trial.Trial, job: str, reason: str) -> None:
         trial.set_user_attr("status", "Failed")
         self.failed += 1
         self.last_failure = f"{job}: {reason}"
 
-    def _collect(self) -> bool:
-        """Tell Optuna about every trial whose job has ended; True when any has."""
-        ended = [n for n, r in self.running.items() if r.done.exists()]
+    def _collect(self, gone: set[str] | frozenset[str] = frozenset()) -> bool:
+        """Tell Optuna about every trial whose job has ended; True when any has.
+
+        ``gone`` are trials whose supervisor exited: one that did without its ``done``
+        marker died, and is reconciled at once.
+        """
+        ended = [
+            number
+            for number, r in self.running.items()
+            if r.done.exists() or (r.job in gone and describe_job(self.settings, r.job).is_terminal)
+        ]
         for number in ended:
             self._conclude(self.running.pop(number))
         return bool(ended)
@@ -336,8 +372,11 @@ class TuningSupervisor:
     def _conclude(self, running: _Running) -> None:
         import optuna
 
+        self._watch.remove(running.job)
         trial, job = running.trial, running.job
-        record = describe_job(self.settings, job)
+        record = self.catalog.get_training_job(job)
+        if not record.is_terminal:  # its supervisor died: reconcile it to Failed
+            record = describe_job(self.settings, job)
         if self._prunes:
             self._report(running)
         if running.pruned:
@@ -450,31 +489,3 @@ class TuningSupervisor:
         failure = reason if status in ("Failed", "Stopped") else None
         self.jobs.transition(self.name, status, details=details, failure_reason=failure)
         self.log(f"tuning job {status}: {reason}")
-
-
-def _job_exists(catalog: Catalog, job: str) -> bool:
-    from sabio.exceptions import NotFoundError
-
-    try:
-        catalog.get_training_job(job)
-    except NotFoundError:
-        return False
-    return True
-
-
-def _run(folder: Path) -> int:
-    supervisor = TuningSupervisor(folder, load_settings())
-    signal.signal(signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: SIGTERM."))
-    signal.signal(
-        signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
-    )
-    return supervisor.run()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``python -m sabio.tuning <folder>``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sabio.tuning <tuning-job-folder>", file=sys.stderr)
-        return 2
-    return _run(Path(argv[0]))

@@ -1,0 +1,140 @@
+"""Trials of a built-in start from the standby the submitter started; nothing lingers;
+a trial whose supervisor is killed is noticed at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from sabio import image_uris
+from sabio.estimator import Estimator
+from sabio.parameter import ContinuousParameter, IntegerParameter
+from sabio.session import Session
+from sabio.training import job_dir
+from sabio.tuner import HyperparameterTuner
+from sabio.tuning import describe, trials, tuning_dir, wait
+
+from ._helpers import make_estimator
+
+
+def _wait_until(predicate: Any, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def _processes_of(home: Path) -> list[int]:
+    """Processes started with ``SABIO_HOME=home`` (supervisors, standbys, programs)."""
+    marker = f"SABIO_HOME={home}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as fh:
+                variables = fh.read().split(b"\0")
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in variables and state not in (b"Z", b"X"):
+            found.append(int(entry))
+    return found
+
+
+def _xgboost_data(session: Session, tmp_path: Path) -> str:
+    rows = [f"{2.0 * i + 1.0},{float(i)},{float(i % 3)}" for i in range(60)]
+    data = tmp_path / "train.csv"
+    data.write_text("\n".join(rows) + "\n")
+    return session.upload_data(str(data), key_prefix="warm-tune/train")
+
+
+def test_builtin_trials_fork_from_the_submitters_standby(
+    session: Session, sabio_home: Path, tmp_path: Path
+) -> None:
+    uri = _xgboost_data(session, tmp_path)
+    estimator = Estimator(
+        image_uri=image_uris.retrieve("xgboost"),
+        hyperparameters={"num_round": 3, "objective": "reg:squarederror"},
+    )
+    tuner = HyperparameterTuner(
+        estimator,
+        "validation:rmse",
+        {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(2, 4)},
+        objective_type="Minimize",
+        max_jobs=3,
+        max_parallel_jobs=2,
+        random_seed=0,
+    )
+    tuner.fit({"train": uri, "validation": uri}, job_name="tune-warm")
+    record = describe(session.settings, "tune-warm")
+    assert record.status == "Completed", record.failure_reason
+    log = (tuning_dir(session.settings, "tune-warm") / "tuning.log").read_text()
+    assert "standby for sabio.algorithms.xgboost (started by the submitter) ready" in log
+    jobs = trials(session.settings, "tune-warm")
+    assert len(jobs) == 3 and all(j.status == "Completed" for j in jobs)
+    for job in jobs:  # the first ones too: none waited on a cold interpreter
+        trial_log = (job_dir(session.settings, job.name) / "logs.txt").read_text()
+        assert "started the built-in from a pre-imported process" in trial_log
+    # The supervisor has exited: its standby, the spare supervisor and its pre-forked
+    # program child read end-of-file and exit too.
+    _wait_until(lambda: not _processes_of(sabio_home))
+
+
+def test_invalid_tuning_job_leaves_no_standby(session: Session, sabio_home: Path) -> None:
+    from sabio.exceptions import ValidationError
+
+    tuner = HyperparameterTuner(
+        Estimator(image_uri=image_uris.retrieve("xgboost"), hyperparameters={"num_round": 2}),
+        "validation:rmse",
+        {"eta": ContinuousParameter(0.1, 0.5)},
+        max_jobs=2,
+    )
+    uri = f"s3://{session.default_bucket()}/no-such-prefix"
+    try:
+        tuner.fit({"train": uri}, job_name="tune-invalid")
+    except ValidationError:
+        pass
+    else:
+        raise AssertionError("the empty channel was accepted")
+    assert session.catalog.tuning_jobs.list_records() == []
+    _wait_until(lambda: not _processes_of(sabio_home))
+
+
+def test_killed_trial_supervisor_fails_the_trial_at_once(
+    session: Session, train_uri: str, tmp_path: Path
+) -> None:
+    tuner = HyperparameterTuner(
+        make_estimator(tmp_path, steps=400, sleep=0.05),
+        "validation:final",
+        {"x": ContinuousParameter(0.0, 1.0)},
+        objective_type="Minimize",
+        max_jobs=1,
+        max_parallel_jobs=1,
+        strategy="Random",
+    )
+    tuner.fit({"train": train_uri}, job_name="tune-kill-trial", wait=False)
+    job = _wait_until(
+        lambda: next(
+            (
+                j
+                for j in trials(session.settings, "tune-kill-trial")
+                if j.secondary_status == "Training"
+            ),
+            None,
+        )
+    )
+    assert job.supervisor_pid is not None
+    os.kill(job.supervisor_pid, signal.SIGKILL)
+    record = wait(session.settings, "tune-kill-trial", timeout=60)
+    assert record.status == "Failed"
+    [trial] = trials(session.settings, "tune-kill-trial")
+    assert trial.status == "Failed"
+    assert "died without recording an outcome" in (trial.failure_reason or "")
