@@ -140,7 +140,7 @@ class Metrics:
                 steps[str(step)] += float(seconds)
         labels = f'endpoint="{self.endpoint}"'
         lines = [
-            "# HELP sabio_workers Worker processes whose counters are summed here.",
+            "# HELP sabio_workers Workers (ended ones too) whose counters are summed here.",
             "# TYPE sabio_workers gauge",
             f"sabio_workers{{{labels}}} {len(snapshots)}",
             "# HELP sabio_requests_total Requests answered, by route and status code.",
