@@ -104,20 +104,33 @@ def breakdown(session: Any, jobs: list[str]) -> dict[str, float]:
     return result
 
 
-def run(jobs: int, parallel: int, seed: int, home: Path) -> dict[str, Any]:
-    """Run the tuning job in a fresh workspace; return its numbers."""
-    os.environ["SABIO_HOME"] = str(home)
+def insurance_tuner(
+    session: Any,
+    *,
+    epochs: int,
+    jobs: int,
+    parallel: int,
+    seed: int,
+    hyperparameters: dict[str, Any] | None = None,
+    **tuner_kwargs: Any,
+) -> tuple[Any, str]:
+    """The seed's search (MLP built-in on insurance.csv over learning rate, batch size,
+    neurons and activation, validation:mse minimised) and the train channel's URI; shared by
+    the tuning benchmarks."""
     from sabio import image_uris
     from sabio.estimator import Estimator
     from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
-    from sabio.session import Session
     from sabio.tuner import HyperparameterTuner
 
-    session = Session()
     uri = session.upload_data(DATASETS / "insurance.csv", key_prefix="insurance/train")
     estimator = Estimator(
         image_uri=image_uris.retrieve("mlp"),
-        hyperparameters={"target": "charges", "epochs": 100, "validation_split": 0.2},
+        hyperparameters={
+            "target": "charges",
+            "epochs": epochs,
+            "validation_split": 0.2,
+            **(hyperparameters or {}),
+        },
         sagemaker_session=session,
     )
     tuner = HyperparameterTuner(
@@ -133,7 +146,18 @@ def run(jobs: int, parallel: int, seed: int, home: Path) -> dict[str, Any]:
         max_jobs=jobs,
         max_parallel_jobs=parallel,
         random_seed=seed,
+        **tuner_kwargs,
     )
+    return tuner, uri
+
+
+def run(jobs: int, parallel: int, seed: int, home: Path) -> dict[str, Any]:
+    """Run the tuning job in a fresh workspace; return its numbers."""
+    os.environ["SABIO_HOME"] = str(home)
+    from sabio.session import Session
+
+    session = Session()
+    tuner, uri = insurance_tuner(session, epochs=100, jobs=jobs, parallel=parallel, seed=seed)
     began = time.time()
     started = time.perf_counter()
     tuner.fit({"train": uri}, job_name=f"insurance-nn-{seed}")

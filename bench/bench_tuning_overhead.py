@@ -25,38 +25,18 @@ import time
 from pathlib import Path
 
 DATASETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def run(jobs: int, home: Path) -> dict[str, float]:
     """Run the tuning job in a fresh workspace; return the phases in seconds."""
     os.environ["SABIO_HOME"] = str(home)
-    from sabio import image_uris
-    from sabio.estimator import Estimator
-    from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
+    from bench_tuning_insurance import insurance_tuner
+
     from sabio.session import Session
-    from sabio.tuner import HyperparameterTuner
 
     session = Session()
-    uri = session.upload_data(DATASETS / "insurance.csv", key_prefix="insurance/train")
-    estimator = Estimator(
-        image_uri=image_uris.retrieve("mlp"),
-        hyperparameters={"target": "charges", "epochs": 2, "validation_split": 0.2},
-        sagemaker_session=session,
-    )
-    tuner = HyperparameterTuner(
-        estimator,
-        "validation:mse",
-        {
-            "learning_rate": ContinuousParameter(1e-4, 0.1, scaling_type="Logarithmic"),
-            "batch_size": IntegerParameter(32, 128),
-            "num_neurons": CategoricalParameter([2, 4, 8, 16, 32, 64, 128]),
-            "activation": CategoricalParameter(["relu", "tanh", "sigmoid"]),
-        },
-        objective_type="Minimize",
-        max_jobs=jobs,
-        max_parallel_jobs=1,
-        random_seed=0,
-    )
+    tuner, uri = insurance_tuner(session, epochs=2, jobs=jobs, parallel=1, seed=0)
     began = time.time()
     tuner.fit({"train": uri}, job_name="overhead")
     ended = time.time()

@@ -20,40 +20,22 @@ from pathlib import Path
 from typing import Any
 
 DATASETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def tune(name: str, jobs: int, epochs: int, seed: int, **kwargs: Any) -> tuple[float, float]:
     """Run one tuning job; return (best validation:mse, wall seconds)."""
-    from sabio import image_uris
-    from sabio.estimator import Estimator
-    from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
-    from sabio.session import Session
-    from sabio.tuner import HyperparameterTuner
+    from bench_tuning_insurance import insurance_tuner
 
-    session = Session()
-    uri = session.upload_data(DATASETS / "insurance.csv", key_prefix="insurance/train")
-    estimator = Estimator(
-        image_uri=image_uris.retrieve("mlp"),
-        hyperparameters={
-            "target": "charges",
-            "epochs": epochs,
-            "validation_split": 0.2,
-            "early_stopping_patience": 0,
-        },
-    )
-    tuner = HyperparameterTuner(
-        estimator,
-        "validation:mse",
-        {
-            "learning_rate": ContinuousParameter(1e-4, 0.1, scaling_type="Logarithmic"),
-            "batch_size": IntegerParameter(32, 128),
-            "num_neurons": CategoricalParameter([2, 4, 8, 16, 32, 64, 128]),
-            "activation": CategoricalParameter(["relu", "tanh", "sigmoid"]),
-        },
-        objective_type="Minimize",
-        max_jobs=jobs,
-        max_parallel_jobs=2,
-        random_seed=seed,
+    from sabio.session import Session
+
+    tuner, uri = insurance_tuner(
+        Session(),
+        epochs=epochs,
+        jobs=jobs,
+        parallel=2,
+        seed=seed,
+        hyperparameters={"early_stopping_patience": 0},
         **kwargs,
     )
     started = time.perf_counter()
