@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from sabio.backends._process import process_alive
 
@@ -21,11 +24,31 @@ def test_process_alive_recognises_the_module_and_rejects_other_programs() -> Non
     assert not process_alive(child.pid, "http.server")
 
 
-def test_process_alive_counts_zombies_and_kernel_threads_as_dead() -> None:
+def test_process_alive_counts_zombies_as_dead() -> None:
     child = subprocess.Popen([sys.executable, "-m", "json.tool", os.devnull])
     deadline = time.monotonic() + 30
     while process_alive(child.pid, "json.tool") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not process_alive(child.pid, "json.tool")  # exited, not yet reaped: a zombie
     child.wait()
-    assert not process_alive(2, "json.tool")  # kthreadd: no command line, not exiting
+
+
+def _kernel_thread() -> int | None:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            if int(fields[6]) & 0x00200000 and not (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except (OSError, IndexError, ValueError):
+            continue
+    return None
+
+
+def test_process_alive_counts_kernel_threads_as_not_ours() -> None:
+    pid = _kernel_thread()
+    if pid is None:
+        pytest.skip("no kernel thread visible in this pid namespace")
+    # No command line, like an exiting process, but a kernel thread is never our supervisor.
+    assert not process_alive(pid, "sabio.serving._server")

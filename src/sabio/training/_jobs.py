@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.backends import TRAINING_SUPERVISOR, backend_for
+from sabio.backends._follow import follow_folder, signal_stop
 from sabio.backends._instances import instance_type
 from sabio.backends._process import process_alive
 from sabio.catalog import Catalog, TrainingJobRecord
-from sabio.exceptions import TimeoutError_
 from sabio.storage import Store
 from sabio.training._channels import check_channel
 from sabio.training._layout import HostLayout
@@ -196,14 +195,8 @@ def stop(settings: Settings, name: str) -> bool:
     record = reconcile(catalog, catalog.get_training_job(name))
     if record.is_terminal or not catalog.request_stop(name):
         return False
-    # Signal only a supervisor that has installed its handler (it sets heartbeat_at after
-    # doing so, then reads the stop flag once); an earlier one finds the flag itself.
     record = catalog.get_training_job(name)
-    if record.supervisor_pid is not None and record.heartbeat_at is not None:
-        try:
-            os.kill(record.supervisor_pid, signal.SIGUSR1)
-        except ProcessLookupError:
-            pass
+    signal_stop(record.supervisor_pid, record.heartbeat_at)
     return True
 
 
@@ -220,42 +213,17 @@ def follow(
     Raises:
         TimeoutError_: the job did not end within ``timeout`` seconds.
     """
-    folder = job_dir(settings, name)
-    log_path = folder / "logs.txt"
-    done = folder / "done"
     catalog = Catalog.open(settings)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    offset = 0
-    last_check = time.monotonic()
-    pending = b""
-    while True:
-        finished = done.exists()
-        if write is not None and log_path.exists():
-            with log_path.open("rb") as fh:
-                fh.seek(offset)
-                chunk = fh.read()
-            offset += len(chunk)
-            pending += chunk
-            lines = pending.split(b"\n")
-            pending = lines.pop()
-            for line in lines:
-                write(line.decode("utf-8", errors="replace"))
-        if finished:
-            if write is not None and pending:
-                write(pending.decode("utf-8", errors="replace"))
-            return catalog.get_training_job(name, with_history=True)
-        now = time.monotonic()
-        if now - last_check > 1.0:
-            last_check = now
-            record = reconcile(catalog, catalog.get_training_job(name))
-            if record.is_terminal and not done.exists():
-                return catalog.get_training_job(name, with_history=True)
-        if deadline is not None and now > deadline:
-            raise TimeoutError_(
-                f"Training job {name!r} did not finish within {timeout} s; it is still "
-                "running. Wait again, or stop it with `sabio jobs stop`."
-            )
-        time.sleep(poll_seconds)
+    follow_folder(
+        job_dir(settings, name),
+        write,
+        ended=lambda: reconcile(catalog, catalog.get_training_job(name)).is_terminal,
+        timeout=timeout,
+        timeout_message=f"Training job {name!r} did not finish within {timeout} s; it is "
+        "still running. Wait again, or stop it with `sabio jobs stop`.",
+        poll_seconds=poll_seconds,
+    )
+    return catalog.get_training_job(name, with_history=True)
 
 
 def wait(settings: Settings, name: str, timeout: float | None = None) -> TrainingJobRecord:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.backends import backend_for
+from sabio.backends._follow import follow_folder, signal_stop
 from sabio.backends._process import process_alive
 from sabio.catalog import TERMINAL_STATUSES, Catalog, ResourceRecord
-from sabio.exceptions import TimeoutError_, ValidationError
+from sabio.exceptions import ValidationError
 from sabio.storage import Store
 from sabio.transform._reader import list_inputs
 from sabio.transform._records import RecordPlan
@@ -136,13 +137,7 @@ def stop(settings: Settings, name: str) -> bool:
         return False
     catalog.transform_jobs.transition(name, "Stopping", only_from=["InProgress"])
     record = catalog.transform_jobs.get(name)
-    # Signal only a supervisor that has installed its handler (it records heartbeat_at
-    # afterwards and then reads the stop flag once); an earlier one finds the flag itself.
-    if record.supervisor_pid is not None and record.heartbeat_at is not None:
-        try:
-            os.kill(record.supervisor_pid, signal.SIGUSR1)
-        except ProcessLookupError:
-            pass
+    signal_stop(record.supervisor_pid, record.heartbeat_at)
     return True
 
 
@@ -162,40 +157,18 @@ def follow(
     """
     catalog = Catalog.open(settings)
     catalog.transform_jobs.get(name)
-    folder = job_dir(settings, name)
-    log_path = folder / "logs.txt"
-    done = folder / "done"
-    deadline = None if timeout is None else time.monotonic() + timeout
-    offset = 0
-    pending = b""
-    last_check = time.monotonic()
-    while True:
-        finished = done.exists()
-        if write is not None and log_path.exists():
-            with log_path.open("rb") as fh:
-                fh.seek(offset)
-                chunk = fh.read()
-            offset += len(chunk)
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                write(line.decode("utf-8", errors="replace"))
-        if finished:
-            if write is not None and pending:
-                write(pending.decode("utf-8", errors="replace"))
-            return catalog.transform_jobs.get(name)
-        now = time.monotonic()
-        if now - last_check > 1.0:
-            last_check = now
-            record = reconcile(catalog, catalog.transform_jobs.get(name))
-            if record.status in TERMINAL_STATUSES and not done.exists():
-                return record
-        if deadline is not None and now > deadline:
-            raise TimeoutError_(
-                f"Transform job {name!r} did not finish within {timeout} s; it is still "
-                "running. Wait again, or stop it with `sabio transform stop`."
-            )
-        time.sleep(poll_seconds)
+    follow_folder(
+        job_dir(settings, name),
+        write,
+        ended=lambda: (
+            reconcile(catalog, catalog.transform_jobs.get(name)).status in TERMINAL_STATUSES
+        ),
+        timeout=timeout,
+        timeout_message=f"Transform job {name!r} did not finish within {timeout} s; it is "
+        "still running. Wait again, or stop it with `sabio transform stop`.",
+        poll_seconds=poll_seconds,
+    )
+    return catalog.transform_jobs.get(name)
 
 
 def wait(settings: Settings, name: str, timeout: float | None = None) -> ResourceRecord:
