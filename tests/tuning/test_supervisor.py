@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from sabio.session import Session
 from sabio.tuner import HyperparameterTuner, WarmStartConfig, WarmStartTypes
 from sabio.tuning import describe, resume, trials, wait
 
-from ._helpers import make_estimator
+from ._helpers import make_estimator, wait_until
 
 X = {"x": ContinuousParameter(0.0, 1.0)}
 
@@ -32,16 +31,6 @@ def _tuner(
     kwargs.setdefault("strategy", "Random")
     estimator = make_estimator(tmp_path, **(static or {}))
     return HyperparameterTuner(estimator, objective, ranges or X, **kwargs)
-
-
-def _wait_until(predicate: Any, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def test_supervisor_runs_all_trials(session: Session, train_uri: str, tmp_path: Path) -> None:
@@ -113,7 +102,7 @@ def test_supervisor_stop_stops_running_trials(
 ) -> None:
     tuner = _tuner(tmp_path, static={"steps": 400, "sleep": 0.05})
     tuner.fit({"train": train_uri}, job_name="tune-stop", wait=False)
-    _wait_until(
+    wait_until(
         lambda: any(j.secondary_status == "Training" for j in trials(session.settings, "tune-stop"))
     )
     tuner.stop_tuning_job()
@@ -156,13 +145,13 @@ def test_supervisor_resumes_without_rerunning(
 ) -> None:
     tuner = _tuner(tmp_path, static={"steps": 4, "sleep": 0.1}, max_parallel_jobs=1)
     tuner.fit({"train": train_uri}, job_name="tune-resume", wait=False)
-    _wait_until(
+    wait_until(
         lambda: any(j.status == "Completed" for j in trials(session.settings, "tune-resume"))
     )
     pid = session.catalog.tuning_jobs.get("tune-resume").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    _wait_until(lambda: not os.path.exists(f"/proc/{pid}") or _zombie(pid))
+    wait_until(lambda: not os.path.exists(f"/proc/{pid}") or _zombie(pid))
     assert resume(session.settings, "tune-resume")
     record = wait(session.settings, "tune-resume", timeout=90)
     assert record.status == "Completed"
@@ -185,16 +174,16 @@ def test_supervisor_dead_is_reconciled_to_failed(
 ) -> None:
     tuner = _tuner(tmp_path, static={"steps": 400, "sleep": 0.05})
     tuner.fit({"train": train_uri}, job_name="tune-dead", wait=False)
-    _wait_until(
+    wait_until(
         lambda: any(j.secondary_status == "Training" for j in trials(session.settings, "tune-dead"))
     )
     pid = session.catalog.tuning_jobs.get("tune-dead").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    _wait_until(lambda: describe(session.settings, "tune-dead").status == "Failed")
+    wait_until(lambda: describe(session.settings, "tune-dead").status == "Failed")
     record = describe(session.settings, "tune-dead")
     assert "died without recording an outcome" in (record.failure_reason or "")
-    _wait_until(lambda: all(j.is_terminal for j in trials(session.settings, "tune-dead")))
+    wait_until(lambda: all(j.is_terminal for j in trials(session.settings, "tune-dead")))
 
 
 def test_supervisor_warm_start(session: Session, train_uri: str, tmp_path: Path) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
-from typing import Any
 
 from sabio import image_uris
 from sabio.estimator import Estimator
@@ -17,17 +15,7 @@ from sabio.training import job_dir
 from sabio.tuner import HyperparameterTuner
 from sabio.tuning import describe, trials, tuning_dir, wait
 
-from ._helpers import make_estimator
-
-
-def _wait_until(predicate: Any, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
+from ._helpers import make_estimator, wait_until
 
 
 def _processes_of(home: Path) -> list[int]:
@@ -85,7 +73,7 @@ def test_builtin_trials_fork_from_the_submitters_standby(
         assert "started the built-in from a pre-imported process" in trial_log
     # The supervisor has exited: its standby, the spare supervisor and its pre-forked
     # program child read end-of-file and exit too.
-    _wait_until(lambda: not _processes_of(sabio_home))
+    wait_until(lambda: not _processes_of(sabio_home))
 
 
 def test_invalid_tuning_job_leaves_no_standby(session: Session, sabio_home: Path) -> None:
@@ -105,7 +93,7 @@ def test_invalid_tuning_job_leaves_no_standby(session: Session, sabio_home: Path
     else:
         raise AssertionError("the empty channel was accepted")
     assert session.catalog.tuning_jobs.list_records() == []
-    _wait_until(lambda: not _processes_of(sabio_home))
+    wait_until(lambda: not _processes_of(sabio_home))
 
 
 def test_killed_trial_supervisor_fails_the_trial_at_once(
@@ -121,7 +109,7 @@ def test_killed_trial_supervisor_fails_the_trial_at_once(
         strategy="Random",
     )
     tuner.fit({"train": train_uri}, job_name="tune-kill-trial", wait=False)
-    job = _wait_until(
+    job = wait_until(
         lambda: next(
             (
                 j

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from sabio.backends._process import reap_in_background
+from sabio.backends._process import reap_in_background, spawn_detached
 
 __all__ = ["LocalBackend", "StandbyHandoff"]
 
@@ -187,7 +187,7 @@ class LocalBackend:
                     standby.dismiss()
                     LocalBackend._standby = None
             if pid is None:
-                pid = _spawn(module, [str(job_dir)], env, job_dir / "supervisor.log", None)
+                pid = spawn_detached(module, [str(job_dir)], env, job_dir / "supervisor.log")
             standby = LocalBackend._current(key)
             wanted = frozenset(preload) | (standby.preload if standby else frozenset())
             if standby is not None and not wanted <= standby.preload:
@@ -274,26 +274,13 @@ class LocalBackend:
         return cls._standby[1]
 
 
-def _spawn(
-    module: str,
-    args: list[str],
-    env: dict[str, str],
-    log: Path | None,
-    pipes: tuple[int, int] | None,
-) -> int:
-    if pipes is not None:
-        actions = [
-            (os.POSIX_SPAWN_DUP2, pipes[0], 0),
-            (os.POSIX_SPAWN_DUP2, pipes[1], 1),
-            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-        ]
-    else:
-        out = str(log) if log is not None else os.devnull
-        actions = [
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
-            (os.POSIX_SPAWN_DUP2, 1, 2),
-        ]
+def _spawn_piped(module: str, args: list[str], env: dict[str, str], pipes: tuple[int, int]) -> int:
+    """Start a detached ``python -m <module>`` talking over ``pipes`` (its stdin, stdout)."""
+    actions = [
+        (os.POSIX_SPAWN_DUP2, pipes[0], 0),
+        (os.POSIX_SPAWN_DUP2, pipes[1], 1),
+        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+    ]
     pid = os.posix_spawn(
         sys.executable,
         [sys.executable, "-m", module, *args],
@@ -310,7 +297,7 @@ def _spawn_standby(module: str, env: dict[str, str], preload: frozenset[str]) ->
     reply_read, reply_write = os.pipe()
     args = ["--standby", ",".join(sorted(preload))] if preload else ["--standby"]
     try:
-        pid = _spawn(module, args, env, None, (request_read, reply_write))
+        pid = _spawn_piped(module, args, env, (request_read, reply_write))
     finally:
         os.close(request_read)
         os.close(reply_write)
