@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from sabio.serving._metrics import Metrics
@@ -36,6 +37,7 @@ def test_metrics_sum_over_workers_and_keep_ended_workers(tmp_path: Path) -> None
     # A worker that ended (its file stays) still counts; a new one adds to the totals.
     del second
     third = Metrics("ep", share, worker="3")
+    assert _value(third.render().decode(), 'sabio_workers{endpoint="ep"}') == 3  # at start
     third.record("/invocations", 200, 0.001)
     text = third.render().decode()
     assert _value(text, f'sabio_requests_total{{{labels},code="200"}}') == 5
@@ -47,6 +49,6 @@ def test_metrics_without_a_shared_folder_count_this_process(tmp_path: Path) -> N
     text = alone.render().decode()
     assert _value(text, 'sabio_requests_total{endpoint="ep",route="/ping",code="200"}') == 1
     gone = Metrics("ep", tmp_path / "gone", worker="9")
-    (tmp_path / "gone").rmdir()  # the endpoint folder was removed: still answers
+    shutil.rmtree(tmp_path / "gone")  # the endpoint folder was removed: still answers
     gone.record("/ping", 200, 0.0001)
     assert "sabio_requests_total" in gone.render().decode()

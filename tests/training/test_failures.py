@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from sabio import training
+from sabio.backends.local import LocalBackend
 from sabio.estimator import Estimator
 from sabio.exceptions import JobFailedError
 from sabio.session import Session
@@ -216,6 +217,10 @@ def test_killed_standby_supervisor_reconciled_to_failed(
         Estimator(entry_point=quick, sagemaker_session=session).fit(
             job_name=f"warm-{index}", logs=False
         )
+    # The second job started the standby; a job takes it only once it is warm (else it
+    # starts cold), so wait for that rather than race it.
+    standby = LocalBackend._standby
+    assert standby is not None and standby[1].wait_ready(60)
     estimator, marker = _sleeper(write_file, tmp_path, session)
     estimator.fit(job_name="standby-job", wait=False)
     wait_for(marker.exists, what="the script to start")

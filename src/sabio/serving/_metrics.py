@@ -69,6 +69,7 @@ class Metrics:
         self._unpublished = False
         if share_dir is not None:
             share_dir.mkdir(parents=True, exist_ok=True)
+            self.publish()  # counted among the workers before its first request
 
     def record(self, route: str, status: int, seconds: float) -> None:
         """Count one answered request."""
