@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tarfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sabio import image_uris
 from sabio.algorithms._errors import PayloadError
 from sabio.algorithms.text_classifier import inference
 from sabio.algorithms.text_classifier._program import main
+from sabio.model import Model
+from sabio.session import Session
 
 from ._jobs import DATASETS, Job, finish_job, job_environ, make_job, start_job
 
@@ -247,3 +251,33 @@ def test_text_classifier_real_symptom_data_tfidf(tmp_path: Path) -> None:
     assert status == 0, failure
     evaluation = json.loads((tmp_path / "job" / "model" / "evaluation.json").read_text())
     assert evaluation["multiclass_classification_metrics"]["accuracy"]["value"] >= 0.96
+
+
+def test_text_classifier_batch_transform_of_a_text_file(
+    jobs: Callable[[str], Job], sabio_home: Path, tmp_path: Path
+) -> None:
+    """A file of texts, one per line, through a real transform job: one answer per line."""
+    archive = tmp_path / "model.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(jobs("tfidf").model_dir.iterdir()):
+            tar.add(path, arcname=path.name)
+    session = Session()
+    model = Model(
+        model_data=session.upload_data(str(archive), key_prefix="text-model"),
+        image_uri=image_uris.retrieve("text-classifier"),
+        sagemaker_session=session,
+    )
+    texts = ["I have fever and cough", "itchy skin and a rash", "throbbing pain and nausea"] * 4
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "texts.txt").write_text("\n".join(texts) + "\n")
+    transformer = model.transformer(
+        instance_count=1,
+        instance_type="local",
+        accept="application/jsonlines",
+        output_path="s3://sabio-default/text-out",
+    )
+    data = session.upload_data(str(tmp_path / "in"), key_prefix="texts")
+    transformer.transform(data, content_type="text/plain", split_type="Line", logs=False)
+    lines = session.read_s3_file("sabio-default", "text-out/texts.txt.out").splitlines()
+    labels = [json.loads(line)["predicted_label"] for line in lines]
+    assert labels == ["flu", "eczema", "migraine"] * 4
