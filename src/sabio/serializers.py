@@ -56,6 +56,15 @@ class SimpleBaseSerializer(BaseSerializer):
         raise NotImplementedError
 
 
+def _ready(data: Any) -> Any:
+    """``data`` when it already is a body (text, bytes), an open file's content, else ``None``."""
+    if isinstance(data, str | bytes):
+        return data
+    if hasattr(data, "read"):
+        return data.read()
+    return None
+
+
 def _is_frame(data: Any) -> bool:
     return hasattr(data, "to_csv") and hasattr(data, "columns")
 
@@ -73,12 +82,10 @@ class CSVSerializer(SimpleBaseSerializer):
         super().__init__(content_type)
 
     def serialize(self, data: Any) -> Any:
-        if isinstance(data, str | bytes):
-            return data
+        if (body := _ready(data)) is not None:
+            return body
         if _is_frame(data):
             return str(data.to_csv(header=False, index=False)).rstrip("\n")
-        if hasattr(data, "read"):
-            return data.read()
         rows = _rows(data)
         if not isinstance(rows, list | tuple):
             return str(rows)
@@ -108,11 +115,8 @@ class JSONSerializer(SimpleBaseSerializer):
         super().__init__(content_type)
 
     def serialize(self, data: Any) -> Any:
-        if isinstance(data, str | bytes):
-            return data
-        if hasattr(data, "read"):
-            return data.read()
-        return json.dumps(_jsonable(data))
+        body = _ready(data)
+        return body if body is not None else json.dumps(_jsonable(data))
 
 
 class JSONLinesSerializer(SimpleBaseSerializer):
@@ -122,11 +126,8 @@ class JSONLinesSerializer(SimpleBaseSerializer):
         super().__init__(content_type)
 
     def serialize(self, data: Any) -> Any:
-        if isinstance(data, str | bytes):
-            return data
-        if hasattr(data, "read"):
-            return data.read()
-        return "\n".join(json.dumps(row) for row in _jsonable(data))
+        body = _ready(data)
+        return body if body is not None else "\n".join(json.dumps(row) for row in _jsonable(data))
 
 
 class NumpySerializer(SimpleBaseSerializer):
@@ -178,10 +179,8 @@ class LibSVMSerializer(SimpleBaseSerializer):
         super().__init__(content_type)
 
     def serialize(self, data: Any) -> Any:
-        if isinstance(data, str | bytes):
-            return data
-        if hasattr(data, "read"):
-            return data.read()
+        if (body := _ready(data)) is not None:
+            return body
         rows = _rows(data)
         if rows and not isinstance(rows[0], list | tuple):
             rows = [rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sabio.cli._format import ENDPOINT_STYLES, status_markup, when
 from sabio.session import Session
 
 __all__ = ["app"]
@@ -18,11 +18,6 @@ __all__ = ["app"]
 app = typer.Typer(
     help="Real-time endpoints: list, describe, invoke, delete, logs.", no_args_is_help=True
 )
-_STYLE = {"InService": "green", "Failed": "red", "Creating": "cyan", "Updating": "cyan"}
-
-
-def _when(value: float | None) -> str:
-    return "-" if value is None else dt.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @app.command("list")
@@ -38,14 +33,13 @@ def list_endpoints(
     for record in records(
         Session().settings, status=status, name_contains=name_contains, limit=limit
     ):
-        style = _STYLE.get(record.status, "")
         table.add_row(
             record.name,
-            f"[{style}]{record.status}[/]" if style else record.status,
+            status_markup(record.status, ENDPOINT_STYLES),
             str(record.details.get("ModelName") or record.spec.get("ModelName")),
             str(len(record.details.get("Workers", []))),
             str(record.details.get("Url") or "-"),
-            _when(record.created_at),
+            when(record.created_at),
         )
     Console().print(table)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 
@@ -10,18 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sabio.cli._format import status_markup, when
 from sabio.session import Session
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Training jobs: list, describe, follow logs, stop.", no_args_is_help=True)
-_STYLE = {"Completed": "green", "Failed": "red", "Stopped": "yellow", "InProgress": "cyan"}
-
-
-def _when(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return dt.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @app.command("list")
@@ -39,12 +32,11 @@ def list_jobs(
         status=status, name_contains=name_contains, limit=limit
     ):
         record = reconcile(session.catalog, record)
-        style = _STYLE.get(record.status, "")
         table.add_row(
             record.name,
-            f"[{style}]{record.status}[/]" if style else record.status,
+            status_markup(record.status),
             record.secondary_status,
-            _when(record.created_at),
+            when(record.created_at),
             "-" if record.wall_seconds is None else f"{record.wall_seconds:.1f}",
             str(record.spec.get("instance_type", "")),
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from sabio.cli._format import status_markup, when
 from sabio.session import Session
 
 __all__ = ["app"]
@@ -17,13 +17,6 @@ app = typer.Typer(
     help="Batch transform jobs: run a model over files, list, describe, stop.",
     no_args_is_help=True,
 )
-_STYLE = {"Completed": "green", "Failed": "red", "Stopped": "yellow", "InProgress": "cyan"}
-
-
-def _when(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return dt.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @app.command("run")
@@ -89,12 +82,11 @@ def list_jobs(
         status=status, name_contains=name_contains, limit=limit
     ):
         record = reconcile(session.catalog, record)
-        style = _STYLE.get(record.status, "")
         table.add_row(
             record.name,
-            f"[{style}]{record.status}[/]" if style else record.status,
+            status_markup(record.status),
             str(record.spec.get("model_name", "")),
-            _when(record.created_at),
+            when(record.created_at),
             str(record.details.get("Records", "-")),
             str(record.spec.get("output_path", "")),
         )

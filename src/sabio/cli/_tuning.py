@@ -17,7 +17,6 @@ A spec file (YAML or JSON) holds the estimator, the inputs and the tuner's argum
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from sabio.cli._format import JOB_STYLES, when
 from sabio.exceptions import ValidationError, did_you_mean
 from sabio.session import Session
 
@@ -36,13 +36,6 @@ __all__ = ["app", "tune"]
 app = typer.Typer(
     help="Hyperparameter tuning jobs: list, describe, stop, resume.", no_args_is_help=True
 )
-_STYLE = {
-    "Completed": "green",
-    "Failed": "red",
-    "Stopped": "yellow",
-    "Stopping": "yellow",
-    "InProgress": "cyan",
-}
 _RANGE_KINDS = ("Continuous", "Integer", "Categorical")
 
 
@@ -139,7 +132,7 @@ def _fmt(value: Any) -> str:
 
 
 def _status(status: str) -> Text:
-    return Text(status, style=_STYLE.get(status, ""))
+    return Text(status, style=JOB_STYLES.get(status, ""))
 
 
 def _view(name: str) -> Group:
@@ -196,12 +189,6 @@ def _follow(name: str) -> None:
         raise typer.Exit(1)
 
 
-def _when(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return dt.datetime.fromtimestamp(value).strftime("%Y-%m-%d %H:%M:%S")
-
-
 @app.command("list")
 def list_jobs(
     status: str | None = typer.Option(None, help="Only tuning jobs with this status."),
@@ -226,7 +213,7 @@ def list_jobs(
             config["HyperParameterTuningJobObjective"]["MetricName"],
             str(sum(counters.values())),
             _fmt(value),
-            _when(record.created_at),
+            when(record.created_at),
         )
     Console().print(table)
 
