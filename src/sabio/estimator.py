@@ -50,7 +50,6 @@ _CLOUD_ONLY = frozenset(
         "rules",
         "enable_sagemaker_metrics",
         "max_retry_attempts",
-        "keep_alive_period_in_seconds",
         "container_log_level",
         "distribution",
         "input_mode",
@@ -130,6 +129,7 @@ class EstimatorBase:
         tags: Any = None,
         framework_version: str | None = None,
         py_version: str | None = None,
+        keep_alive_period_in_seconds: int | None = None,
         **kwargs: Any,
     ) -> None:
         unknown = set(kwargs) - _CLOUD_ONLY
@@ -141,6 +141,17 @@ class EstimatorBase:
             )
         if instance_count < 1:
             raise ValidationError(f"instance_count must be at least 1, got {instance_count}.")
+        keep = keep_alive_period_in_seconds
+        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int)):
+            raise ValidationError(
+                f"keep_alive_period_in_seconds must be a whole number of seconds from 0 to "
+                f"3600, got {keep!r}."
+            )
+        if keep is not None and not 0 <= keep <= 3600:
+            raise ValidationError(
+                f"keep_alive_period_in_seconds must be from 0 to 3600 (SageMaker's limit), got "
+                f"{keep}."
+            )
         self.role = role
         self.instance_count = instance_count
         self.instance_type = instance_type
@@ -158,6 +169,9 @@ class EstimatorBase:
         self.tags = tags
         self.framework_version = framework_version
         self.py_version = py_version
+        #: Seconds this process keeps a warm supervisor (the built-in's framework imported)
+        #: after a job or tuning job of this estimator, for the next one (a warm pool).
+        self.keep_alive_period_in_seconds = keep
         self.latest_training_job: TrainingJob | None = None
         self._current_job_name: str | None = None
         self._check_framework()
@@ -213,7 +227,13 @@ class EstimatorBase:
             spec = self._build_spec(name, inputs, code=archive is not None)
             # submit() validates everything first and uploads the code only once the job
             # is recorded, so a refused fit leaves nothing in the store.
-            training.submit(session.settings, spec, session.store, code_archive=archive)
+            training.submit(
+                session.settings,
+                spec,
+                session.store,
+                code_archive=archive,
+                keep_alive=self.keep_alive_period_in_seconds or 0,
+            )
         self._current_job_name = name
         self.latest_training_job = TrainingJob(name, session)
         if wait:
@@ -425,6 +445,13 @@ class Estimator(EstimatorBase):
     """A training job of your script (``entry_point``) or a built-in (``image_uri``).
 
     ``image_uri`` comes first, as in SageMaker's ``Estimator(image_uri, role, ...)``.
+
+    ``keep_alive_period_in_seconds`` (0 to 3600) is SageMaker's warm pool, for built-ins:
+    after a training job or tuning job of this estimator ends, the Python process that
+    submitted it keeps a warm supervisor with the built-in's framework already imported for
+    that many seconds, so its next job or tuning job of that built-in starts without the
+    import (seconds for PyTorch). The warm process belongs to the submitting process (a
+    notebook kernel, a script): it ends with it, and another process starts cold.
     """
 
     def __init__(

@@ -246,7 +246,10 @@ class HyperparameterTuner:
         # framework: start it before anything else (sabio.tuning imports Optuna).
         image = self.estimator.image_uri
         module = builtin_module(image) if image and not self.estimator.entry_point else None
-        standby = start_standby(session.settings, module) if module else None
+        # With keep_alive_period_in_seconds this process keeps it afterwards (a warm pool),
+        # and an earlier job's warm one is lent instead of a new one started.
+        keep_alive = self.estimator.keep_alive_period_in_seconds or 0
+        standby = start_standby(session.settings, module, keep_alive) if module else None
         try:
             from sabio import tuning
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from sabio._config import environ, settings_to_env
-from sabio.backends import TRAINING_SUPERVISOR, LocalBackend, start_standby
+from sabio.backends import TRAINING_SUPERVISOR, LocalBackend, StandbyHandoff, start_standby
 from sabio.session import Session
 
 #: A built-in name nothing can import: the standby skips it and is ready at once.
@@ -89,3 +91,54 @@ def test_adopt_refuses_a_malformed_argument(session: Session) -> None:
     assert not LocalBackend().adopt(TRAINING_SUPERVISOR, env, "not-a-handoff", (write, read))
     with pytest.raises(OSError):
         os.fstat(read)
+
+
+def _receive(handoff: StandbyHandoff) -> None:
+    """A real receiving process: it gets the standby's pipes, then exits."""
+    receiver = subprocess.Popen([sys.executable, "-c", "pass"], pass_fds=handoff.fds)
+    handoff.release(receiver.pid)
+    receiver.wait()
+
+
+def _forget_standby() -> None:
+    with LocalBackend._lock:
+        if LocalBackend._standby is not None:
+            LocalBackend._standby[1].dismiss()
+            LocalBackend._standby = None
+
+
+def test_kept_standby_is_lent_again_after_its_receiver_exits(session: Session) -> None:
+    first = start_standby(session.settings, NO_MODULE, keep_alive=60)
+    assert first is not None and first.kept is not None
+    try:
+        _receive(first)
+        assert not _gone(first.pid)  # this process still holds it: kept, not ended
+        second = start_standby(session.settings, NO_MODULE, keep_alive=60)
+        assert second is not None and second.pid == first.pid  # lent again, not restarted
+        second.discard()  # kept: discarding the handoff leaves the warm pool running
+        assert not _gone(first.pid)
+        # Back with this process, which uses it for its own jobs once it answers.
+        assert LocalBackend().prepare(TRAINING_SUPERVISOR, _env(session), (NO_MODULE,), 60.0)
+        current = LocalBackend._standby
+        assert current is not None and current[1].pid == first.pid
+    finally:
+        _forget_standby()
+    _wait_gone(first.pid)
+
+
+def test_kept_standby_exits_after_the_keep_alive_period(session: Session) -> None:
+    handoff = start_standby(session.settings, NO_MODULE, keep_alive=1)
+    assert handoff is not None
+    try:
+        _receive(handoff)
+        # This process still holds its pipes: the standby ends on its own, idle for 1 s.
+        _wait_gone(handoff.pid)
+    finally:
+        _forget_standby()
+
+
+def test_standby_without_keep_alive_is_not_kept(session: Session) -> None:
+    handoff = start_standby(session.settings, NO_MODULE)
+    assert handoff is not None and handoff.kept is None
+    _receive(handoff)
+    _wait_gone(handoff.pid)  # its only user is gone: end-of-file

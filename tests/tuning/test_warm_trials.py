@@ -7,7 +7,10 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from sabio import image_uris
+from sabio.backends import LocalBackend
 from sabio.estimator import Estimator
 from sabio.parameter import ContinuousParameter, IntegerParameter
 from sabio.session import Session
@@ -74,6 +77,85 @@ def test_builtin_trials_fork_from_the_submitters_standby(
     # The supervisor has exited: its standby, the spare supervisor and its pre-forked
     # program child read end-of-file and exit too.
     wait_until(lambda: not _processes_of(sabio_home))
+
+
+def test_keep_alive_lends_the_first_tuning_jobs_standby_to_the_next(
+    session: Session, sabio_home: Path, tmp_path: Path
+) -> None:
+    uri = _xgboost_data(session, tmp_path)
+    estimator = Estimator(
+        image_uri=image_uris.retrieve("xgboost"),
+        hyperparameters={"num_round": 3, "objective": "reg:squarederror"},
+        keep_alive_period_in_seconds=60,
+    )
+    tuner = HyperparameterTuner(
+        estimator,
+        "validation:rmse",
+        {"eta": ContinuousParameter(0.1, 0.5)},
+        objective_type="Minimize",
+        max_jobs=2,
+        max_parallel_jobs=2,
+        random_seed=0,
+    )
+    try:
+        tuner.fit({"train": uri, "validation": uri}, job_name="tune-keep-1")
+        kept = LocalBackend._standby
+        assert kept is not None
+        pid = kept[1].pid
+        # The tuning job is over, its standby is not: this process keeps it (warm pool).
+        assert pid in _processes_of(sabio_home)
+        tuner.fit({"train": uri, "validation": uri}, job_name="tune-keep-2")
+        current = LocalBackend._standby
+        assert current is not None and current[1].pid == pid  # the same, lent again
+        for name in ("tune-keep-1", "tune-keep-2"):
+            assert describe(session.settings, name).status == "Completed"
+            for job in trials(session.settings, name):
+                trial_log = (job_dir(session.settings, job.name) / "logs.txt").read_text()
+                assert "started the built-in from a pre-imported process" in trial_log
+    finally:
+        with LocalBackend._lock:
+            if LocalBackend._standby is not None:
+                LocalBackend._standby[1].dismiss()
+                LocalBackend._standby = None
+    # Released by this process and idle: it ends after its keep-alive period at the latest.
+    wait_until(lambda: not _processes_of(sabio_home), timeout=90)
+
+
+def test_keep_alive_warms_a_standby_from_the_first_training_job(
+    session: Session, sabio_home: Path, tmp_path: Path
+) -> None:
+    uri = _xgboost_data(session, tmp_path)
+    estimator = Estimator(
+        image_uris.retrieve("xgboost"),
+        hyperparameters={"num_round": 2, "objective": "reg:squarederror"},
+        sagemaker_session=session,
+        keep_alive_period_in_seconds=60,
+    )
+    try:
+        estimator.fit({"train": uri}, job_name="keep-fit-1", logs=False)
+        kept = LocalBackend._standby
+        assert kept is not None and kept[1].keep_alive == 60  # started with the first job
+        assert kept[1].wait_ready(60.0)
+        estimator.fit({"train": uri}, job_name="keep-fit-2", logs=False)
+        log = (job_dir(session.settings, "keep-fit-2") / "logs.txt").read_text()
+        assert "started the built-in from a pre-imported process" in log
+    finally:
+        with LocalBackend._lock:
+            if LocalBackend._standby is not None:
+                LocalBackend._standby[1].dismiss()
+                LocalBackend._standby = None
+    wait_until(lambda: not _processes_of(sabio_home), timeout=90)
+
+
+def test_estimator_keep_alive_must_be_0_to_3600_seconds(session: Session) -> None:
+    from sabio.exceptions import ValidationError
+
+    image = image_uris.retrieve("xgboost")
+    for bad in (-1, 3601, 1.5, True):
+        with pytest.raises(ValidationError, match="keep_alive_period_in_seconds"):
+            Estimator(image, sagemaker_session=session, keep_alive_period_in_seconds=bad)
+    estimator = Estimator(image, sagemaker_session=session, keep_alive_period_in_seconds=0)
+    assert estimator.keep_alive_period_in_seconds == 0
 
 
 def test_invalid_tuning_job_leaves_no_standby(session: Session, sabio_home: Path) -> None:

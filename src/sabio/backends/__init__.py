@@ -32,10 +32,17 @@ def backend_for(name: str) -> Backend:
     )
 
 
-def start_standby(settings: Settings, builtin_module: str) -> StandbyHandoff | None:
+def start_standby(
+    settings: Settings, builtin_module: str, keep_alive: float = 0.0
+) -> StandbyHandoff | None:
     """Start warming a standby for training jobs of ``builtin_module`` that a process this
     one is about to start will submit (a tuning job's supervisor); None when the backend
     keeps no standby.
+
+    With ``keep_alive`` seconds (``keep_alive_period_in_seconds``) this process keeps the
+    standby as a warm pool once that process is done with it: its next job or tuning job
+    of this built-in within that period reuses it (a warm one is lent rather than a new
+    one started) and skips the framework's import.
 
     This module imports nothing heavy, so a caller can start the standby before its own
     imports. The standby imports the built-in meanwhile. Pass :attr:`StandbyHandoff.fds`
@@ -52,5 +59,5 @@ def start_standby(settings: Settings, builtin_module: str) -> StandbyHandoff | N
     if start is None:
         return None
     env = {**environ(), **settings_to_env(settings)}
-    handoff: StandbyHandoff = start(TRAINING_SUPERVISOR, env, (builtin_module,))
+    handoff: StandbyHandoff = start(TRAINING_SUPERVISOR, env, (builtin_module,), keep_alive)
     return handoff

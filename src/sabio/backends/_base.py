@@ -22,11 +22,18 @@ class Backend(Protocol):
     name: str
 
     def launch(
-        self, module: str, job_dir: Path, env: dict[str, str], preload: Sequence[str] = ()
+        self,
+        module: str,
+        job_dir: Path,
+        env: dict[str, str],
+        preload: Sequence[str] = (),
+        keep_alive: float = 0.0,
     ) -> int | None:
         """Start the supervisor detached; return its local pid when it has one.
 
         ``preload`` names the built-in program modules the job runs, which a backend may
-        import ahead of time in a warm process; it is only a hint.
+        import ahead of time in a warm process; it is only a hint. ``keep_alive`` asks the
+        backend to keep that warm process for the next jobs for that many seconds after
+        this one (a warm pool); also a hint.
         """
         ...

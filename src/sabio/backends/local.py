@@ -16,12 +16,19 @@ A process about to start another process that will submit the jobs (a tuning job
 supervisor) can start that process's standby first (:meth:`LocalBackend.start_standby`), so it
 warms up while the other process is still starting; the other process gets the standby's
 pipes as inherited descriptors and adopts it (:meth:`LocalBackend.adopt`).
+
+Warm pools (``keep_alive_period_in_seconds``, as SageMaker's): with a keep-alive period the
+standby is started with ``--keep-alive`` and this process keeps it after lending it, so
+once the process it was lent to is gone (the tuning job ended), this process's next job or
+tuning job of that built-in forks from it instead of importing the framework again. The
+standby exits once it has been idle for the period, or when this process exits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import select
 import signal
 import sys
@@ -32,9 +39,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from sabio.backends._process import reap_in_background, spawn_detached
+from sabio.backends._process import exit_watch, reap_in_background, spawn_detached
 
 __all__ = ["LocalBackend", "StandbyHandoff"]
+
+#: How long a new job waits for the process a kept standby was lent to (a tuning job's
+#: supervisor, which exits right after recording its outcome) before starting another one.
+BORROWER_EXIT_SECONDS = 1.0
 
 
 def _alive(pid: int) -> bool:
@@ -48,13 +59,49 @@ def _alive(pid: int) -> bool:
 class _Standby:
     """A warm supervisor that forks one supervisor per job folder written to its pipe."""
 
-    def __init__(self, pid: int, write_fd: int, reply_fd: int, preload: frozenset[str]) -> None:
+    def __init__(
+        self,
+        pid: int,
+        write_fd: int,
+        reply_fd: int,
+        preload: frozenset[str],
+        keep_alive: float = 0.0,
+    ) -> None:
         self.pid = pid
         self.write_fd = write_fd
         self.reply_fd = reply_fd
         self.preload = preload
+        #: Seconds it stays up once idle (0: until every holder of its pipes is gone).
+        self.keep_alive = keep_alive
+        #: The process it is lent to (:meth:`LocalBackend.start_standby`), while that runs.
+        self.borrower: int | None = None
         self.ready = False
+        self._marker = b"ready"  # the reply line that says it is ready for this process
         self._pending = b""
+
+    def resync(self) -> None:
+        """Take the standby over after another process used it: ask it to echo a fresh
+        marker, and count it ready only once the echo is read (earlier replies are not ours).
+
+        Raises:
+            OSError: the standby is gone.
+        """
+        self._marker = f"?{secrets.token_hex(8)}".encode()
+        self.ready = False
+        os.write(self.write_fd, self._marker + b"\n")
+
+    def lent(self) -> bool:
+        """Whether the process it was lent to still runs (this process must not use it)."""
+        if self.borrower is None:
+            return False
+        if _alive(self.borrower):
+            return True
+        self.borrower = None
+        try:
+            self.resync()
+        except OSError:  # it is gone too: callers find it dead
+            pass
+        return False
 
     def _read_line(self, timeout: float | None) -> bytes | None:
         """The next reply line, or None at end-of-file or when none came within ``timeout``."""
@@ -70,27 +117,21 @@ class _Standby:
 
     def is_ready(self) -> bool:
         """Whether the standby finished warming up (never blocks)."""
-        if not self.ready:
-            try:
-                self.ready = self._read_line(timeout=0.0) == b"ready"
-            except OSError:
-                return False
-        return self.ready
+        return self.wait_ready(0.0)
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for the standby to finish warming up."""
         deadline = time.monotonic() + timeout
         while not self.ready:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
+            # Past the deadline this still reads the lines already there, without waiting.
+            left = max(deadline - time.monotonic(), 0.0)
             try:
                 line = self._read_line(timeout=left)
             except OSError:
                 return False
             if line is None:
                 return False
-            self.ready = line == b"ready"
+            self.ready = line == self._marker
         return True
 
     def hand_over(self, job_dir: Path) -> int | None:
@@ -122,6 +163,9 @@ class StandbyHandoff:
     preload: frozenset[str]
     digest: str
     released: bool = False
+    #: The standby stays this process's warm pool after the receiving process is done with
+    #: it (a keep-alive period): :meth:`discard` then leaves it running.
+    kept: _Standby | None = None
 
     @property
     def fds(self) -> tuple[int, int]:
@@ -132,21 +176,27 @@ class StandbyHandoff:
         """What the receiving process passes to :meth:`LocalBackend.adopt`."""
         return f"{self.pid}:{self.digest}:{','.join(sorted(self.preload))}"
 
-    def release(self) -> None:
-        """The receiving process has its own copies: close this process's ends."""
+    def release(self, receiver: int | None = None) -> None:
+        """The receiving process (pid ``receiver``) has its own copies: close this process's
+        ends. A kept standby is this process's again once the receiver has exited."""
         if not self.released:
             self.released = True
             for fd in self.fds:
                 os.close(fd)
+            if self.kept is not None and receiver is not None:
+                with LocalBackend._lock:
+                    self.kept.borrower = receiver
 
     def discard(self) -> None:
-        """Stop the standby unless it was released (the receiving process never started)."""
+        """Stop the standby unless it was released (the receiving process never started) or
+        is kept as this process's warm pool."""
         if self.released:
             return
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        if self.kept is None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         self.release()
 
 
@@ -171,17 +221,25 @@ class LocalBackend:
     _seen: ClassVar[set[str]] = set()
 
     def launch(
-        self, module: str, job_dir: Path, env: dict[str, str], preload: Sequence[str] = ()
+        self,
+        module: str,
+        job_dir: Path,
+        env: dict[str, str],
+        preload: Sequence[str] = (),
+        keep_alive: float = 0.0,
     ) -> int | None:
         """Start ``python -m module job_dir`` detached and return its pid.
 
         ``preload`` names built-in programs the job runs; the standby imports them ahead.
+        With ``keep_alive`` seconds the standby starts with this first job (not the second)
+        and stays warm that long after the last job it ran (a warm pool).
         """
         key = _key(module, env)
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             pid = None
-            if standby is not None and _alive(standby.pid) and standby.is_ready():
+            usable = standby is not None and not standby.lent() and _alive(standby.pid)
+            if standby is not None and usable and standby.is_ready():
                 pid = standby.hand_over(job_dir)
                 if pid is None:
                     standby.dismiss()
@@ -193,8 +251,9 @@ class LocalBackend:
             if standby is not None and not wanted <= standby.preload:
                 standby.dismiss()  # replaced by one that also warms this job's built-in
                 LocalBackend._standby = standby = None
-            if key in LocalBackend._seen and standby is None:
-                LocalBackend._standby = (key, _spawn_standby(module, env, wanted))
+            if (key in LocalBackend._seen or keep_alive > 0) and standby is None:
+                standby = _spawn_standby(module, env, wanted, keep_alive)
+                LocalBackend._standby = (key, standby)
             LocalBackend._seen.add(key)
         return pid
 
@@ -208,7 +267,9 @@ class LocalBackend:
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             wanted = frozenset(preload) | (standby.preload if standby else frozenset())
-            if standby is not None and (not wanted <= standby.preload or not _alive(standby.pid)):
+            if standby is not None and (
+                standby.lent() or not wanted <= standby.preload or not _alive(standby.pid)
+            ):
                 standby.dismiss()
                 LocalBackend._standby = standby = None
             if standby is None:
@@ -218,22 +279,42 @@ class LocalBackend:
             return standby.wait_ready(timeout)
 
     def start_standby(
-        self, module: str, env: dict[str, str], preload: Sequence[str]
+        self, module: str, env: dict[str, str], preload: Sequence[str], keep_alive: float = 0.0
     ) -> StandbyHandoff:
         """Start a standby warming ``preload`` for another process, which will submit jobs
-        with this ``env`` (see :class:`StandbyHandoff`); this process does not use it.
+        with this ``env`` (see :class:`StandbyHandoff`).
+
+        Without ``keep_alive`` this process does not use it. With ``keep_alive`` seconds
+        this process keeps it as its warm pool: it lends a warm one it already has instead
+        of starting another (waiting up to :data:`BORROWER_EXIT_SECONDS` for the process it
+        was lent to before to exit), and it is this process's again once the receiver has
+        exited, until it has been idle for ``keep_alive`` seconds.
 
         Raises:
             OSError: the standby could not be started.
         """
-        standby = _spawn_standby(module, env, frozenset(preload))
-        return StandbyHandoff(
-            standby.pid,
-            standby.write_fd,
-            standby.reply_fd,
-            standby.preload,
-            _digest(_key(module, env)),
-        )
+        key = _key(module, env)
+        wanted = frozenset(preload)
+        if keep_alive <= 0:
+            fresh = _spawn_standby(module, env, wanted)
+            return StandbyHandoff(
+                fresh.pid, fresh.write_fd, fresh.reply_fd, fresh.preload, _digest(key)
+            )
+        with LocalBackend._lock:
+            standby = LocalBackend._current(key)
+            if standby is not None and standby.borrower is not None:
+                _wait_exit(standby.borrower, BORROWER_EXIT_SECONDS)
+            if standby is not None and (
+                standby.lent() or not _alive(standby.pid) or not wanted <= standby.preload
+            ):
+                standby.dismiss()  # still lent, gone or cold for this built-in: a new one
+                LocalBackend._standby = standby = None
+            if standby is None:
+                standby = _spawn_standby(module, env, wanted, keep_alive)
+                LocalBackend._standby = (key, standby)
+            LocalBackend._seen.add(key)
+            fds = (os.dup(standby.write_fd), os.dup(standby.reply_fd))
+            return StandbyHandoff(standby.pid, *fds, standby.preload, _digest(key), kept=standby)
 
     def adopt(self, module: str, env: dict[str, str], argument: str, fds: tuple[int, int]) -> bool:
         """Take over a standby a parent process started for this one (:meth:`start_standby`).
@@ -256,10 +337,16 @@ class LocalBackend:
                 os.close(fd)
             return False
         preload = frozenset(m for m in modules.split(",") if m)
+        standby = _Standby(pid, fds[0], fds[1], preload)
+        try:
+            standby.resync()  # it may have served another process before (a warm pool)
+        except OSError:
+            standby.dismiss()
+            return False
         with LocalBackend._lock:
             if LocalBackend._standby is not None:
                 LocalBackend._standby[1].dismiss()
-            LocalBackend._standby = (key, _Standby(pid, fds[0], fds[1], preload))
+            LocalBackend._standby = (key, standby)
             LocalBackend._seen.add(key)
         return True
 
@@ -292,13 +379,31 @@ def _spawn_piped(module: str, args: list[str], env: dict[str, str], pipes: tuple
     return pid
 
 
-def _spawn_standby(module: str, env: dict[str, str], preload: frozenset[str]) -> _Standby:
+def _spawn_standby(
+    module: str, env: dict[str, str], preload: frozenset[str], keep_alive: float = 0.0
+) -> _Standby:
     request_read, request_write = os.pipe()
     reply_read, reply_write = os.pipe()
     args = ["--standby", ",".join(sorted(preload))] if preload else ["--standby"]
+    if keep_alive > 0:
+        args += ["--keep-alive", f"{keep_alive:g}"]
     try:
         pid = _spawn_piped(module, args, env, (request_read, reply_write))
     finally:
         os.close(request_read)
         os.close(reply_write)
-    return _Standby(pid, request_write, reply_read, preload)
+    return _Standby(pid, request_write, reply_read, preload, keep_alive)
+
+
+def _wait_exit(pid: int, timeout: float) -> None:
+    """Wait up to ``timeout`` seconds for process ``pid`` to exit (no wait when it has)."""
+    fd = exit_watch(pid)
+    if fd is None:
+        deadline = time.monotonic() + timeout
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return
+    try:
+        select.select([fd], [], [], timeout)
+    finally:
+        os.close(fd)

@@ -89,9 +89,14 @@ def submit(
     spec: TrainingJobSpec,
     store: Store | None = None,
     code_archive: Path | None = None,
+    keep_alive: float = 0.0,
 ) -> TrainingJobRecord:
     """Validate a spec, record the job, upload its code and start its supervisor; return the
     job's record (with the supervisor's pid when the backend gave one).
+
+    ``keep_alive`` seconds (the estimator's ``keep_alive_period_in_seconds``): the backend
+    keeps a warm supervisor with the job's built-in imported from this job on, for the next
+    jobs this process submits within that period after it (a warm pool).
 
     Everything that can be checked before the job exists is checked first, and the code
     (``code_archive``, uploaded to ``spec.code_uri``) is written only once the job name is
@@ -131,7 +136,9 @@ def submit(
     env = {**environ(), **settings_to_env(settings)}
     try:
         preload = (spec.builtin_module,) if spec.builtin_module else ()
-        pid = backend_for(settings.backend).launch(SUPERVISOR_MODULE, folder, env, preload)
+        pid = backend_for(settings.backend).launch(
+            SUPERVISOR_MODULE, folder, env, preload, keep_alive
+        )
     except OSError as exc:
         catalog.transition(
             spec.job_name,

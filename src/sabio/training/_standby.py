@@ -5,6 +5,11 @@ the supervisor's imports once, pre-imports the built-in programs it is asked to 
 runs each job folder it is sent in a forked supervisor; a supervisor of a warm built-in job
 forks its program's children while it still has a single thread (``_warm``). Both forks
 happen ahead of the job, in a spare supervisor waiting for its folder.
+
+With ``--keep-alive SECONDS`` (``keep_alive_period_in_seconds``, SageMaker's warm pools) the
+submitter keeps its own copy of the pipes, so the standby outlives the process it was lent
+to (a tuning job's supervisor) and serves the submitter's next job or tuning job; it then
+exits once no supervisor it started has run and no job came for that many seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 import select
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -30,13 +36,16 @@ __all__ = ["serve_standby"]
 SPARE_DELAY_SECONDS = 0.2
 
 
-def serve_standby(preload: list[str]) -> int:
+def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
     """Standby mode: warm up once, then run a supervisor per job folder read from stdin.
 
     Warming up opens the catalog (the supervisor's own imports) and imports the built-in
     programs named in ``preload``. The parent writes ``ready`` when warm, answers each job
     folder with the pid of the supervisor that runs it on stdout, and exits at end-of-file
-    (when the submitting process is gone).
+    (when the submitting process is gone), or, with ``keep_alive`` seconds, once that long
+    has passed since the last supervisor it started ended with no new job. A line starting
+    with ``?`` is echoed back: whoever takes the standby over reads up to its echo, so
+    replies meant for an earlier user cannot be mistaken for its own.
 
     Forking a process this size takes 10 to 25 ms, and a warm job forks twice (its
     supervisor, then its program's child): the standby keeps one *spare* supervisor forked
@@ -57,12 +66,20 @@ def serve_standby(preload: list[str]) -> int:
     spare: _Spare | None = _Spare.fork(reply.fileno(), module)
     reply.write("ready\n")
     requests = _Lines(sys.stdin.fileno())
+    idle = _Idle(keep_alive)
     while True:
-        line = requests.read(None if spare is not None else SPARE_DELAY_SECONDS)
+        line = requests.read(SPARE_DELAY_SECONDS if spare is None else idle.timeout())
         if line is None:  # end of file: the submitter is gone
             break
         if line is _IDLE:
-            spare = _Spare.fork(reply.fileno(), module)
+            if spare is None:
+                spare = _Spare.fork(reply.fileno(), module)
+            elif idle.expired():
+                break
+            continue
+        if line.startswith("?"):  # a new user synchronising with the replies
+            reply.write(f"{line}\n")
+            idle.touch()
             continue
         job_dir = line.strip()
         if not job_dir:
@@ -73,8 +90,56 @@ def serve_standby(preload: list[str]) -> int:
         spare = None
         if pid is None:  # the submitter reads end-of-file and starts the job itself
             break
+        idle.started(pid)
         reply.write(f"{pid}\n")
     return 0
+
+
+class _Idle:
+    """The keep-alive clock: time since the last supervisor this standby started ended."""
+
+    #: How often the standby looks whether its supervisors are still running.
+    CHECK_SECONDS = 1.0
+
+    def __init__(self, keep_alive: float) -> None:
+        self.keep_alive = keep_alive
+        self.since = time.monotonic()
+        self.running: set[int] = set()
+
+    def timeout(self) -> float | None:
+        """How long to wait for a request before checking again (None: until one comes)."""
+        if self.keep_alive <= 0:
+            return None
+        left = self.since + self.keep_alive - time.monotonic()
+        return max(0.0, min(left, self.CHECK_SECONDS)) if not self.running else self.CHECK_SECONDS
+
+    def touch(self) -> None:
+        """A request came: the period starts again."""
+        self.since = time.monotonic()
+
+    def started(self, pid: int) -> None:
+        """A supervisor was handed a job: the period starts again once it ends."""
+        self.running.add(pid)
+        self.touch()
+
+    def expired(self) -> bool:
+        """Whether the keep-alive period has passed with nothing running."""
+        if self.keep_alive <= 0:
+            return False
+        # Supervisors are reaped by the kernel (SIGCHLD ignored): a gone pid has ended.
+        ended = {pid for pid in self.running if not _alive(pid)}
+        if ended:
+            self.running -= ended
+            self.touch()
+        return not self.running and time.monotonic() - self.since >= self.keep_alive
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 class _Lines:

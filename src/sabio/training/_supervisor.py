@@ -424,15 +424,25 @@ def run_job(job_dir: Path, warm: list[PreForked] | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby [modules]``."""
+    """Entry point of the supervisor process: ``<job-dir>`` or
+    ``--standby [modules] [--keep-alive SECONDS]``."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--standby"] and len(argv) <= 2:
+    keep_alive = 0.0
+    if argv[:1] == ["--standby"] and len(argv) >= 3 and argv[-2] == "--keep-alive":
+        try:
+            keep_alive = float(argv[-1])
+        except ValueError:
+            keep_alive = -1.0
+        argv = argv[:-2]
+    if argv[:1] == ["--standby"] and len(argv) <= 2 and keep_alive >= 0:
         from sabio.training._standby import serve_standby
 
-        return serve_standby([m for m in (argv[1] if len(argv) == 2 else "").split(",") if m])
+        modules = [m for m in (argv[1] if len(argv) == 2 else "").split(",") if m]
+        return serve_standby(modules, keep_alive)
     if len(argv) != 1 or argv[0].startswith("--"):
         print(
-            "usage: python -m sabio.training._supervisor <job-dir>|--standby [module,...]",
+            "usage: python -m sabio.training._supervisor "
+            "<job-dir>|--standby [module,...] [--keep-alive SECONDS]",
             file=sys.stderr,
         )
         return 2

@@ -111,6 +111,7 @@ def submit(
     store: Store | None = None,
     code_archive: Path | None = None,
     standby: StandbyHandoff | None = None,
+    keep_alive: float = 0.0,
 ) -> ResourceRecord:
     """Validate a tuning job, record it and start its supervisor.
 
@@ -120,14 +121,17 @@ def submit(
     The trials of a built-in fork from a standby that spends seconds importing it: it starts
     first and warms up while the spec is checked and the supervisor starts, which adopts it.
     A caller may start it earlier still (``sabio.backends.start_standby``, before its own
-    imports) and pass it as ``standby``; it is stopped when the job is not started.
+    imports) and pass it as ``standby``; it is stopped when the job is not started. With
+    ``keep_alive`` seconds (the estimator's ``keep_alive_period_in_seconds``) this process
+    keeps the standby afterwards as a warm pool for its next jobs (see
+    ``sabio.backends.start_standby``); a ``standby`` passed in was started with its own.
 
     Raises:
         ValidationError, NotFoundError: bad input (nothing was recorded).
         ConflictError: a tuning job with this name exists already.
     """
     if standby is None:
-        standby = _start_standby(settings, spec)
+        standby = _start_standby(settings, spec, keep_alive)
     try:
         return _submit(settings, spec, store or Store(settings), code_archive, standby)
     finally:
@@ -135,14 +139,16 @@ def submit(
             standby.discard()  # a no-op once the supervisor got it
 
 
-def _start_standby(settings: Settings, spec: TuningJobSpec) -> StandbyHandoff | None:
+def _start_standby(
+    settings: Settings, spec: TuningJobSpec, keep_alive: float = 0.0
+) -> StandbyHandoff | None:
     """Start the standby the supervisor's trials fork from, for a built-in's trials."""
     definition = spec.TrainingJobDefinition
     module = definition.get("builtin_module")
     if not isinstance(module, str) or definition.get("entry_point") or spec.max_jobs() < 2:
         return None
     try:
-        return start_standby(settings, module)
+        return start_standby(settings, module, keep_alive)
     except Exception:  # only a head start: the supervisor warms one itself
         return None
 
@@ -217,7 +223,7 @@ def _spawn(folder: Path, env: dict[str, str], standby: StandbyHandoff | None = N
     pid = spawn_detached(
         SUPERVISOR_MODULE, args, env, folder / "supervisor.log", pass_fds=standby.fds
     )
-    standby.release()
+    standby.release(pid)
     return pid
 
 
