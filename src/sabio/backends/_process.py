@@ -9,15 +9,64 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-__all__ = ["exit_now", "exit_watch", "process_alive", "reap_in_background", "spawn_detached"]
+__all__ = [
+    "LineReader",
+    "exit_now",
+    "exit_watch",
+    "pid_exists",
+    "process_alive",
+    "reap_in_background",
+    "spawn_detached",
+]
 
 _PF_KTHREAD = 0x00200000  # /proc/<pid>/stat flags bit of kernel threads (no command line)
+
+
+def pid_exists(pid: int) -> bool:
+    """Whether a process (possibly a zombie) has this pid."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class LineReader:
+    """Newline-terminated lines from a pipe, with a timeout (the standbys' request and reply
+    pipes)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        #: Set once the writing end is closed and every line was read.
+        self.eof = False
+        self._pending = b""
+
+    def read(self, timeout: float | None) -> bytes | None:
+        """The next line without its newline; None at end of file (:attr:`eof`) or when no
+        whole line came within ``timeout`` seconds (None: wait as long as it takes).
+
+        Raises:
+            OSError: the descriptor cannot be read.
+        """
+        while b"\n" not in self._pending:
+            if timeout is not None and not select.select([self.fd], [], [], timeout)[0]:
+                return None
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                self.eof = True
+                return None
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line
 
 
 def process_alive(pid: int, module: str) -> bool:

@@ -39,21 +39,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from sabio.backends._process import exit_watch, reap_in_background, spawn_detached
+from sabio.backends._process import (
+    LineReader,
+    exit_watch,
+    pid_exists,
+    reap_in_background,
+    spawn_detached,
+)
 
 __all__ = ["LocalBackend", "StandbyHandoff"]
 
 #: How long a new job waits for the process a kept standby was lent to (a tuning job's
 #: supervisor, which exits right after recording its outcome) before starting another one.
 BORROWER_EXIT_SECONDS = 1.0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 class _Standby:
@@ -77,7 +75,7 @@ class _Standby:
         self.borrower: int | None = None
         self.ready = False
         self._marker = b"ready"  # the reply line that says it is ready for this process
-        self._pending = b""
+        self._replies = LineReader(reply_fd)
 
     def resync(self) -> None:
         """Take the standby over after another process used it: ask it to echo a fresh
@@ -94,7 +92,7 @@ class _Standby:
         """Whether the process it was lent to still runs (this process must not use it)."""
         if self.borrower is None:
             return False
-        if _alive(self.borrower):
+        if pid_exists(self.borrower):
             return True
         self.borrower = None
         try:
@@ -102,18 +100,6 @@ class _Standby:
         except OSError:  # it is gone too: callers find it dead
             pass
         return False
-
-    def _read_line(self, timeout: float | None) -> bytes | None:
-        """The next reply line, or None at end-of-file or when none came within ``timeout``."""
-        while b"\n" not in self._pending:
-            if timeout is not None and not select.select([self.reply_fd], [], [], timeout)[0]:
-                return None
-            chunk = os.read(self.reply_fd, 64)
-            if not chunk:
-                return None
-            self._pending += chunk
-        line, self._pending = self._pending.split(b"\n", 1)
-        return line
 
     def is_ready(self) -> bool:
         """Whether the standby finished warming up (never blocks)."""
@@ -126,7 +112,7 @@ class _Standby:
             # Past the deadline this still reads the lines already there, without waiting.
             left = max(deadline - time.monotonic(), 0.0)
             try:
-                line = self._read_line(timeout=left)
+                line = self._replies.read(timeout=left)
             except OSError:
                 return False
             if line is None:
@@ -138,7 +124,7 @@ class _Standby:
         """Send a job folder; return the pid of the supervisor forked for it."""
         try:
             os.write(self.write_fd, f"{job_dir}\n".encode())
-            line = self._read_line(timeout=None)
+            line = self._replies.read(timeout=None)
             return None if line is None else int(line)
         except (OSError, ValueError):
             return None
@@ -238,7 +224,7 @@ class LocalBackend:
         with LocalBackend._lock:
             standby = LocalBackend._current(key)
             pid = None
-            usable = standby is not None and not standby.lent() and _alive(standby.pid)
+            usable = standby is not None and not standby.lent() and pid_exists(standby.pid)
             if standby is not None and usable and standby.is_ready():
                 pid = standby.hand_over(job_dir)
                 if pid is None:
@@ -268,7 +254,7 @@ class LocalBackend:
             standby = LocalBackend._current(key)
             wanted = frozenset(preload) | (standby.preload if standby else frozenset())
             if standby is not None and (
-                standby.lent() or not wanted <= standby.preload or not _alive(standby.pid)
+                standby.lent() or not wanted <= standby.preload or not pid_exists(standby.pid)
             ):
                 standby.dismiss()
                 LocalBackend._standby = standby = None
@@ -305,7 +291,7 @@ class LocalBackend:
             if standby is not None and standby.borrower is not None:
                 _wait_exit(standby.borrower, BORROWER_EXIT_SECONDS)
             if standby is not None and (
-                standby.lent() or not _alive(standby.pid) or not wanted <= standby.preload
+                standby.lent() or not pid_exists(standby.pid) or not wanted <= standby.preload
             ):
                 standby.dismiss()  # still lent, gone or cold for this built-in: a new one
                 LocalBackend._standby = standby = None
@@ -400,7 +386,7 @@ def _wait_exit(pid: int, timeout: float) -> None:
     fd = exit_watch(pid)
     if fd is None:
         deadline = time.monotonic() + timeout
-        while _alive(pid) and time.monotonic() < deadline:
+        while pid_exists(pid) and time.monotonic() < deadline:
             time.sleep(0.01)
         return
     try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import sys
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sabio._config import load_settings
+from sabio.backends._process import LineReader, pid_exists
 from sabio.catalog import Catalog
 from sabio.training._supervisor import run_job
 from sabio.training._warm import MAX_PREFORK, PreForked, is_warm, prefork, warm_up
@@ -65,18 +65,19 @@ def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
     spare: _Spare | None = _Spare.fork(reply.fileno(), module)
     reply.write("ready\n")
-    requests = _Lines(sys.stdin.fileno())
+    requests = LineReader(sys.stdin.fileno())
     idle = _Idle(keep_alive)
     while True:
-        line = requests.read(SPARE_DELAY_SECONDS if spare is None else idle.timeout())
-        if line is None:  # end of file: the submitter is gone
+        raw = requests.read(SPARE_DELAY_SECONDS if spare is None else idle.timeout())
+        if requests.eof:  # the submitter is gone
             break
-        if line is _IDLE:
+        if raw is None:  # nothing came in time
             if spare is None:
                 spare = _Spare.fork(reply.fileno(), module)
             elif idle.expired():
                 break
             continue
+        line = raw.decode()
         if line.startswith("?"):  # a new user synchronising with the replies
             reply.write(f"{line}\n")
             idle.touch()
@@ -127,42 +128,11 @@ class _Idle:
         if self.keep_alive <= 0:
             return False
         # Supervisors are reaped by the kernel (SIGCHLD ignored): a gone pid has ended.
-        ended = {pid for pid in self.running if not _alive(pid)}
+        ended = {pid for pid in self.running if not pid_exists(pid)}
         if ended:
             self.running -= ended
             self.touch()
         return not self.running and time.monotonic() - self.since >= self.keep_alive
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-class _Lines:
-    """Lines read from a descriptor, with a timeout."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self._pending = b""
-
-    def read(self, timeout: float | None) -> str | None:
-        """The next line; None at end of file, :data:`_IDLE` when none came in time."""
-        while b"\n" not in self._pending:
-            if timeout is not None and not select.select([self.fd], [], [], timeout)[0]:
-                return _IDLE
-            chunk = os.read(self.fd, 4096)
-            if not chunk:
-                return None
-            self._pending += chunk
-        line, self._pending = self._pending.split(b"\n", 1)
-        return line.decode()
-
-
-_IDLE = "\0idle"
 
 
 class _Spare:
