@@ -335,39 +335,12 @@ class Supervisor:
 
 
 def _serve_standby() -> int:
-    """Standby mode: warm up once, then fork a supervisor per job folder read from stdin.
-
-    The parent answers each job folder with the forked supervisor's pid on stdout and
-    exits at end-of-file (when the submitting process is gone).
-    """
-    from sabio.catalog._engine import dispose_all
+    """Standby mode: open the catalog once, then fork a supervisor per job folder read from
+    stdin (see :func:`sabio.backends._forkserver.serve_fork_requests`)."""
+    from sabio.backends._forkserver import serve_fork_requests
 
     Catalog.open(load_settings())
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked supervisors are reaped by the kernel
-    for raw in sys.stdin.buffer:
-        job_dir = raw.decode().strip()
-        if not job_dir:
-            continue
-        pid = os.fork()
-        if pid == 0:
-            os.setsid()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            dispose_all(close=False)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            log = os.open(
-                Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            code = 1
-            try:
-                code = _run(Path(job_dir))
-            finally:
-                os._exit(code)
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
-    return 0
+    return serve_fork_requests(_run)
 
 
 def _run(job_dir: Path) -> int:
