@@ -9,7 +9,7 @@ import pytest
 import xgboost as xgb
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 
-from sabio.algorithms.xgboost._walk import TreeWalker
+from sabio.algorithms.xgboost._walk import TreeWalker, _exp, _sigmoid
 from sabio.inference._fast import fast_predict
 
 
@@ -97,3 +97,62 @@ def test_generated_code_and_walk_pick_xgboosts_leaves_exactly() -> None:
     assert walker is not None and walker._leaves_of_row is not None  # the code path is on
     for rows in (x[:1], x[:8], _rows_with_missing(x, 9), x[:30]):  # code, code, walk, walk
         np.testing.assert_array_equal(walker.predict(rows), booster.inplace_predict(rows))
+
+
+def _reloaded(booster: Any) -> Any:
+    """The booster as a server loads it (from its saved file)."""
+    loaded = xgb.Booster()
+    loaded.load_model(bytearray(booster.save_raw(raw_format="ubj")))
+    return loaded
+
+
+@pytest.mark.parametrize(
+    ("objective", "data"),
+    [
+        ("binary:logistic", "cancer"),
+        ("count:poisson", "diabetes"),
+        ("reg:squarederror", "diabetes"),
+    ],
+)
+def test_code_with_missing_values_gives_xgboosts_margins_exactly(objective: str, data: str) -> None:
+    loader = {"cancer": load_breast_cancer, "diabetes": load_diabetes}[data]
+    x, y = loader(return_X_y=True)
+    booster = _reloaded(_booster({"objective": objective}, x, y, rounds=40))
+    walker = TreeWalker.compile(booster)
+    assert walker is not None and walker._leaves_of_row is not None
+    rows = _rows_with_missing(x, 40)
+    rows[5] = np.nan  # a row with nothing but missing values
+    theirs = booster.inplace_predict(rows, predict_type="margin")
+    for start in range(0, 40, 8):  # blocks of up to CODE_MAX_ROWS rows take the code
+        block = rows[start : start + 8]
+        np.testing.assert_array_equal(walker.predict(block, margin=True), theirs[start : start + 8])
+    for i in range(10):  # and single rows, the serving case
+        np.testing.assert_array_equal(
+            walker.predict(rows[i : i + 1], margin=True), theirs[i : i + 1]
+        )
+    values = np.concatenate([walker.predict(rows[i : i + 1]) for i in range(40)])
+    np.testing.assert_allclose(values, booster.inplace_predict(rows), rtol=1e-6, atol=0)
+
+
+def test_code_takes_float32_and_integer_rows_like_xgboost() -> None:
+    x, y = load_diabetes(return_X_y=True)
+    booster = _reloaded(_booster({"objective": "reg:squarederror"}, x, y, rounds=20))
+    walker = TreeWalker.compile(booster)
+    assert walker is not None
+    for rows in (x[:3].astype(np.float32), (x[:3] * 1000).astype(np.int64)):
+        np.testing.assert_array_equal(walker.predict(rows), booster.inplace_predict(rows))
+
+
+def test_scalar_transforms_match_xgboost_at_extreme_margins() -> None:
+    # XGBoost's own margins and transformed values, the margins pushed anywhere by base margins.
+    x, y = load_breast_cancer(return_X_y=True)
+    base = np.asarray(
+        [-1000, -120, -88.7, -88, -20.5, -1e-3, 0, 0.37, 20, 88.7, 89, 120, 1000], np.float32
+    )
+    rows = np.repeat(x[:1], base.shape[0], axis=0)
+    for objective, transform in (("binary:logistic", _sigmoid), ("count:poisson", _exp)):
+        booster = _booster({"objective": objective, "max_depth": 1}, x, y, rounds=1)
+        margins = booster.inplace_predict(rows, predict_type="margin", base_margin=base)
+        assert margins.min() < -100 and margins.max() > 100
+        ours = np.asarray([transform(float(m)) for m in margins], np.float32)
+        np.testing.assert_array_equal(ours, booster.inplace_predict(rows, base_margin=base))

@@ -68,3 +68,24 @@ def test_codecs_unsupported_accept_is_406() -> None:
 def test_codecs_media_type_normalises() -> None:
     assert media_type("Text/CSV; charset=utf-8") == "text/csv"
     assert media_type("application/x-ndjson") == "application/jsonlines"
+
+
+def test_codecs_encode_json_of_float_arrays_is_what_json_dumps_writes() -> None:
+    for prediction in (
+        np.array([0.9994640946388245, 1e-30, -0.0, 1e22, 5e-324]),
+        np.array([0.1, 0.7], dtype=np.float32),
+        np.array([np.nan, np.inf, -np.inf, 1.5]),
+        np.array([], dtype=np.float64),
+        np.array([[0.25, 0.75]]),
+    ):
+        body, kind = encode(prediction, "application/json")
+        assert kind == "application/json"
+        assert body == json.dumps(prediction.tolist()).encode()
+
+
+def test_codecs_decode_one_csv_row_like_float() -> None:
+    row = b"1_0, 2.5 ,-inf,nan,1e400,+.5"
+    decoded = decode(row, "text/csv")
+    assert decoded.shape == (1, 6) and decoded.dtype == np.float64
+    expected = [float(v) for v in row.decode().split(",")]
+    np.testing.assert_array_equal(decoded[0], expected)

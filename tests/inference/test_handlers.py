@@ -164,3 +164,19 @@ def test_handlers_default_xgboost_model_without_metadata(tmp_path: Path) -> None
         handlers.load_model(), diabetes_row().encode(), "text/csv", "application/json"
     )
     assert np.asarray(json.loads(body)).shape == (1,)
+
+
+def test_handlers_default_predict_follows_the_model_it_is_given(tmp_path: Path) -> None:
+    import xgboost as xgb
+    from sklearn.datasets import load_diabetes
+
+    x, y = load_diabetes(return_X_y=True)
+    params = {"objective": "reg:squarederror", "max_depth": 3, "nthread": 1}
+    boosters = [xgb.train(params, xgb.DMatrix(x, label=y * k), 5) for k in (1.0, 2.0)]
+    handlers = load_handlers(
+        user_model(tmp_path / "m", "def model_fn(model_dir):\n    return None\n")
+    )
+    for _ in range(2):  # each model's own answer, also after the other one
+        for booster in boosters:
+            got = handlers.predict(booster, x[:2])
+            np.testing.assert_array_equal(got, booster.inplace_predict(x[:2]))

@@ -128,6 +128,30 @@ def test_http_keep_alive_and_pipelining_answer_in_order(served: Served) -> None:
     conn.close()
 
 
+def test_http_pipelined_answers_keep_their_order_up_to_a_close(served: Served) -> None:
+    # Answers computed in one loop iteration are written together: order and closes hold,
+    # whether the model runs on the worker thread (first calls) or inline (after them).
+    conn = served.connect()
+    buffer = bytearray()
+    conn.sendall(b"".join(post(b"%d,1" % i) for i in range(60)))
+    assert [read_response(conn, buffer)[2] for _ in range(60)] == [
+        b"[%d.0]" % (i + 1) for i in range(60)
+    ]
+    assert served.server.app.runner.inline  # fast calls now run in the protocol callback
+    conn.sendall(post(b"1,1") + post(b"2,2", extra=b"Connection: close\r\n") + post(b"3,3"))
+    first, second = read_response(conn, buffer), read_response(conn, buffer)
+    assert first[2] == b"[2.0]" and "connection" not in first[1]
+    assert second[2] == b"[4.0]" and second[1]["connection"] == "close"
+    assert closed(conn) and not buffer  # the request after the close is not answered
+    conn = served.connect()
+    buffer = bytearray()
+    conn.sendall(post(b"1,1") + b"NOT HTTP AT ALL\r\n\r\n")
+    assert read_response(conn, buffer)[2] == b"[2.0]"
+    status, headers, _ = read_response(conn, buffer)
+    assert status == 400 and headers["connection"] == "close"
+    assert closed(conn)
+
+
 def test_http_chunked_body_and_expect_continue(served: Served) -> None:
     conn = served.connect()
     buffer = bytearray()

@@ -12,11 +12,16 @@ falls back to the model's own ``predict``.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-__all__ = ["fast_predict", "is_xgboost_booster", "prepare"]
+__all__ = ["FastPredict", "fast_predict", "fast_predictor", "is_xgboost_booster", "prepare"]
+
+#: ``predict(data)`` → the model's predictions, or None when the fast path does not apply.
+FastPredict = Callable[[Any], np.ndarray | None]
 
 # Booster -> its TreeWalker, or None when the walker does not cover it (compiled once).
 _WALKERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
@@ -42,14 +47,25 @@ def prepare(model: Any) -> None:
         _walker(model)
 
 
+def fast_predictor(model: Any) -> FastPredict | None:
+    """:func:`fast_predict` bound to ``model``, without finding its fast path again on every
+    call; None when ``model`` has none."""
+    if is_xgboost_booster(model):
+        walker = _walker(model)
+        return None if walker is None else walker.predict  # type: ignore[no-any-return]
+    if not type(model).__module__.startswith("sklearn."):
+        return None
+    return partial(_sklearn_predict, model)
+
+
 def fast_predict(model: Any, data: Any) -> np.ndarray | None:
     """``model.predict(data)`` (``inplace_predict`` for a Booster) computed directly, or
     None when no fast path applies."""
-    if is_xgboost_booster(model):
-        walker = _walker(model)
-        return None if walker is None else walker.predict(data)
-    if not type(model).__module__.startswith("sklearn."):
-        return None
+    predict = fast_predictor(model)
+    return None if predict is None else predict(data)
+
+
+def _sklearn_predict(model: Any, data: Any) -> np.ndarray | None:
     # Imported here: sabio.algorithms pulls in pandas, which a server for other models
     # need not load; a scikit-learn model has paid for its imports already.
     from sabio.algorithms._sklearn import forest_output

@@ -25,7 +25,7 @@ from typing import Any
 from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
-from sabio.inference._fast import fast_predict, is_xgboost_booster, prepare
+from sabio.inference._fast import FastPredict, fast_predictor, is_xgboost_booster, prepare
 
 __all__ = ["Context", "Handlers", "load_handlers"]
 
@@ -129,6 +129,8 @@ class Handlers:
         self._predict_fn = _handler(module, "predict_fn", 2)
         self._output_fn = _handler(module, "output_fn", 2)
         self._transform_fn = _handler(module, "transform_fn", 4)
+        # The last model predicted on by default and its fast path (found once per model).
+        self._fast: tuple[Any, FastPredict | None] | None = None
 
     def __repr__(self) -> str:
         return f"Handlers(source={self.source!r}, model_dir={str(self.model_dir)!r})"
@@ -171,7 +173,7 @@ class Handlers:
         """
         try:
             if self._predict_fn is None:
-                return _default_predict(model, data)
+                return self._default_predict(model, data)
             return self._predict_fn(self.context, data, model)
         except (ValueError, KeyError, IndexError) as exc:
             raise _payload(exc, 400, "The model rejected the input: ") from None
@@ -229,11 +231,17 @@ class Handlers:
         t3 = time.perf_counter()
         return out, out_type, {"decode": t1 - t0, "predict": t2 - t1, "encode": t3 - t2}
 
+    def _default_predict(self, model: Any, data: Any) -> Any:
+        cached = self._fast
+        if cached is None or cached[0] is not model:
+            cached = self._fast = (model, fast_predictor(model))
+        fast = None if cached[1] is None else cached[1](data)
+        if fast is not None:
+            return fast
+        return _plain_predict(model, data)
 
-def _default_predict(model: Any, data: Any) -> Any:
-    fast = fast_predict(model, data)
-    if fast is not None:
-        return fast
+
+def _plain_predict(model: Any, data: Any) -> Any:
     if is_xgboost_booster(model):
         # inplace_predict skips building a DMatrix: several times faster for a few rows.
         return model.inplace_predict(data)

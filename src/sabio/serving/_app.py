@@ -129,10 +129,12 @@ def _timed(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, float]:
 
 
 def _timing(timings: dict[str, float]) -> bytes:
-    return (
-        f"decode={timings.get('decode', 0.0):.6f};predict={timings.get('predict', 0.0):.6f};"
-        f"encode={timings.get('encode', 0.0):.6f}"
-    ).encode()
+    get = timings.get
+    return b"decode=%.6f;predict=%.6f;encode=%.6f" % (
+        get("decode", 0.0),
+        get("predict", 0.0),
+        get("encode", 0.0),
+    )
 
 
 def _text(headers: dict[bytes, bytes], name: bytes, default: str) -> str:

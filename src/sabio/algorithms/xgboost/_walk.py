@@ -5,7 +5,12 @@ all of it fixed cost (configuration, thread dispatch), which is most of a reques
 server. :class:`TreeWalker` lays every tree of a ``gbtree`` model out in flat NumPy arrays
 and walks all trees for all rows one depth level at a time, the way XGBoost's CPU predictor
 does it: features compared in float32 (``x < split``, a missing value follows the node's
-default direction) and leaf values added in tree order to the base margin in float32.
+default direction) and leaf values added in tree order to the base margin in float32. Up to
+:data:`CODE_MAX_ROWS` rows run the trees as generated Python code instead
+(:mod:`~sabio.algorithms.xgboost._walk_code`), and a single-output model's sigmoid or
+exponential is then computed on Python floats rounded to float32 after each operation,
+which reproduces XGBoost's ``expf``-based transform (NumPy's float32 ``exp`` is off by
+one unit in the last place for about one margin in ten).
 
 A walker is only built when a self-check on probe rows (drawn around the model's own split
 values, missing values included) agrees with the booster; anything it does not cover
@@ -16,6 +21,8 @@ values, missing values included) agrees with the booster; anything it does not c
 from __future__ import annotations
 
 import json
+import math
+from array import array
 from typing import Any
 
 import numpy as np
@@ -30,7 +37,7 @@ Arr = npt.NDArray[Any]
 #: Above this many rows x trees a request goes to the booster: XGBoost's own loop wins
 #: there (on 100 trees of depth 6 the two are even at about 50 rows).
 WALK_MAX_CELLS = 4096
-#: Up to this many rows (without missing values) run the trees as generated Python code.
+#: Up to this many rows run the trees as generated Python code.
 CODE_MAX_ROWS = 8
 _PROBE_ROWS = 256
 _TOLERANCE = 1e-6
@@ -53,6 +60,25 @@ _IDENTITY = frozenset(
 )
 _EXP = frozenset({"count:poisson", "reg:gamma", "reg:tweedie", "survival:cox"})
 _MULTI = frozenset({"multi:softprob", "multi:softmax"})
+# XGBoost's sigmoid computes expf(min(-margin, 88.7f)), so that the exponential stays finite.
+_SIGMOID_CLAMP = float(np.float32(88.7))
+# math.exp overflows (raises) above this; expf is already infinite above 88.73.
+_EXP_LIMIT = 709.0
+
+
+# A float stored into an array("f") is rounded to the nearest float32 (infinite beyond
+# its range, as a C cast); each call makes its own array, so threads never share one.
+def _sigmoid(margin: float) -> float:
+    """XGBoost's float32 sigmoid ``1 / (1 + expf(min(-margin, 88.7)))`` of one margin."""
+    value = array("f", (math.exp(min(-margin, _SIGMOID_CLAMP)),))
+    value[0] = 1.0 + value[0]
+    value[0] = 1.0 / value[0]
+    return value[0]
+
+
+def _exp(margin: float) -> float:
+    """XGBoost's float32 ``expf(margin)`` of one margin."""
+    return array("f", (math.exp(margin),))[0] if margin < _EXP_LIMIT else math.inf
 
 
 def _base_margins(objective: str, text: str, n_groups: int) -> Arr | None:
@@ -66,10 +92,13 @@ def _base_margins(objective: str, text: str, n_groups: int) -> Arr | None:
         scores = np.repeat(scores, n_groups)
     if scores.shape[0] != n_groups:
         return None
+    # XGBoost's logf, like its expf, is the float64 logarithm rounded to float32 (NumPy's
+    # float32 log is one unit in the last place off for some scores).
     if objective in _SIGMOID:
-        return np.asarray(-np.log(np.float32(1.0) / scores - np.float32(1.0)), dtype=np.float32)
+        odds = np.float32(1.0) / scores - np.float32(1.0)  # in float32, as XGBoost
+        return np.asarray(-np.log(odds.astype(np.float64)), dtype=np.float32)
     if objective in _EXP:
-        return np.asarray(np.log(scores), dtype=np.float32)
+        return np.asarray(np.log(scores.astype(np.float64)), dtype=np.float32)
     return scores
 
 
@@ -108,7 +137,10 @@ class TreeWalker:
         self._next = nodes["next"]
         self._internal = nodes["internal"]
         self._group_trees = [np.flatnonzero(tree_groups == g) for g in range(self.n_groups)]
+        # A single-output model's generated code returns its base margin before the leaves.
         self._leaves_of_row = leaves_of_row
+        # The output transform of one margin (None: the identity, or several classes).
+        self._scalar = _sigmoid if objective in _SIGMOID else _exp if objective in _EXP else None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -180,7 +212,11 @@ class TreeWalker:
                 "internal": np.concatenate(internal),
             },
             depth=depth,
-            leaves_of_row=leaf_function(trees),
+            leaves_of_row=leaf_function(
+                trees,
+                int(params["num_feature"]),
+                start=float(base_margins[0]) if n_groups == 1 else None,
+            ),
         )
 
     def _probe_rows(self) -> Arr:
@@ -203,21 +239,24 @@ class TreeWalker:
     def _agrees_with(self, booster: Any) -> bool:
         rows = self._probe_rows()
         if self._leaves_of_row is not None:
-            # The generated code must pick exactly the leaves the walk picks (rows without
-            # missing values; the walk itself is checked against XGBoost below).
-            clean = np.where(np.isnan(rows), np.float32(0.0), rows)
-            if not np.array_equal(self._code_leaves(clean), self._walk_leaves(clean, False)):
+            # The generated code must pick exactly the leaves the walk picks (the walk
+            # itself is checked against XGBoost below).
+            code = self._code_leaves(rows)[:, 1:] if self.n_groups == 1 else self._code_leaves(rows)
+            if not np.array_equal(code, self._walk_leaves(rows, True)):
                 self._leaves_of_row = None
-        for margin in (False, True):
-            ours = self.predict(rows, margin=margin, max_cells=_PROBE_ROWS * self._roots.shape[0])
-            if ours is None:
-                return False
-            kind = "margin" if margin else "value"
-            theirs = np.asarray(booster.inplace_predict(rows, predict_type=kind))
-            if ours.shape != theirs.shape:
-                return False
-            if not np.allclose(ours, theirs, rtol=_TOLERANCE, atol=_TOLERANCE):
-                return False
+        # All probe rows take the walk; the first few also the code (and scalar transforms).
+        for block in (rows, rows[:CODE_MAX_ROWS]):
+            for margin in (False, True):
+                cells = block.shape[0] * self._roots.shape[0]
+                ours = self.predict(block, margin=margin, max_cells=cells)
+                if ours is None:
+                    return False
+                kind = "margin" if margin else "value"
+                theirs = np.asarray(booster.inplace_predict(block, predict_type=kind))
+                if ours.shape != theirs.shape:
+                    return False
+                if not np.allclose(ours, theirs, rtol=_TOLERANCE, atol=_TOLERANCE):
+                    return False
         return True
 
     # ---------------------------------------------------------------- predicting
@@ -235,31 +274,59 @@ class TreeWalker:
             return None
         if x.shape[0] * self._roots.shape[0] > max_cells:
             return None
-        rows = np.ascontiguousarray(x, dtype=np.float32)
-        total = rows.sum()
-        missing = bool(total != total)  # NaN anywhere (or inf - inf: then the walk decides)
-        if self._leaves_of_row is not None and rows.shape[0] <= CODE_MAX_ROWS and not missing:
-            leaves = self._code_leaves(rows)
+        if self._leaves_of_row is not None and x.shape[0] <= CODE_MAX_ROWS:
+            if self.n_groups == 1:
+                return self._code_predict(x, margin)
+            leaves = self._code_leaves(x)
         else:
+            rows = np.ascontiguousarray(x, dtype=np.float32)
+            total = rows.sum()
+            missing = bool(total != total)  # NaN anywhere (or inf - inf: the walk decides)
             leaves = self._walk_leaves(rows, missing)
         if self.n_groups == 1:
             # (base + leaf 0) + leaf 1 + ... in float32, one tree at a time, as XGBoost adds
             # (cumsum is sequential, unlike sum's pairwise reduction).
             leaves[:, 0] += self.base_margins[0]
             return self._transform(leaves.cumsum(axis=1)[:, -1], margin)
-        margins = np.empty((rows.shape[0], self.n_groups), dtype=np.float32)
+        margins = np.empty((x.shape[0], self.n_groups), dtype=np.float32)
         for group, trees in enumerate(self._group_trees):
             margins[:, group] = self._sum(leaves[:, trees], group)
         return self._transform(margins, margin)
 
-    def _code_leaves(self, rows: Arr) -> Arr:
-        """Each tree's leaf value per row, from the generated code (rows without NaN)."""
+    # Few rows: each NumPy call costs about a microsecond (several on a server whose caches
+    # the network stack keeps evicting), so these take as few as they can.
+    def _packed_leaves(self, x: Arr) -> bytes:
+        """The generated code's output for each row of ``x`` (float32 bytes, concatenated)."""
         code = self._leaves_of_row
-        assert code is not None
-        if rows.shape[0] == 1:
-            leaves = code(rows.tolist()[0])
-            return np.fromiter(leaves, dtype=np.float32, count=len(leaves)).reshape(1, -1)
-        return np.array([code(row) for row in rows.tolist()], dtype=np.float32)
+        if code is None:
+            raise RuntimeError("This walker has no generated code.")
+        # The features as float32 (an array("f") rounds as NumPy's cast does) in Python floats.
+        if x.dtype.kind == "f" and x.dtype.itemsize <= 8:
+            rows = [array("f", row).tolist() for row in x.tolist()]
+        else:  # integers (and long doubles) take NumPy's direct conversion to float32
+            rows = x.astype(np.float32).tolist()
+        if len(rows) == 1:
+            return code(rows[0])
+        return b"".join([code(row) for row in rows])
+
+    def _code_leaves(self, x: Arr) -> Arr:
+        """What the generated code returns per row: each tree's leaf value, after the base
+        margin for a single-output model."""
+        packed = self._packed_leaves(x)
+        leaves: Arr = np.frombuffer(packed, dtype=np.float32).reshape(x.shape[0], -1)
+        return leaves
+
+    def _code_predict(self, x: Arr, margin: bool) -> Arr:
+        """:meth:`predict` of a single-output model through the generated code."""
+        transform = None if margin else self._scalar
+        if x.shape[0] == 1:
+            # base + leaf 0 + leaf 1 ... in float32, sequentially (accumulate, unlike sum).
+            total = np.add.accumulate(np.frombuffer(self._packed_leaves(x), np.float32)).item(-1)
+            return np.array([total if transform is None else transform(total)], np.float32)
+        margins: Arr = np.add.accumulate(self._code_leaves(x), axis=1)[:, -1]
+        if transform is None:
+            return margins
+        return np.array([transform(value) for value in margins.tolist()], dtype=np.float32)
 
     def _walk_leaves(self, rows: Arr, missing: bool) -> Arr:
         """Each tree's leaf value per row, walking all trees one depth level at a time."""
@@ -300,14 +367,17 @@ class TreeWalker:
             exp = np.exp(shifted)
             probabilities: Arr = exp / exp.sum(axis=1, keepdims=True)
             return probabilities
-        if self.objective in _SIGMOID:  # 1 / (1 + exp(-margin)) in float32, in place
-            values = np.negative(margins)
-            np.exp(values, out=values)
+        # The exponential in float64 rounded to float32 is XGBoost's expf (as in _sigmoid
+        # and _exp); float32 addition and division are exact IEEE operations already.
+        if self.objective in _SIGMOID:
+            clamped = np.minimum(np.negative(margins), np.float32(_SIGMOID_CLAMP))
+            values: Arr = np.exp(clamped, dtype=np.float64).astype(np.float32)
             values += np.float32(1.0)
             np.reciprocal(values, out=values)
             return values
         if self.objective in _EXP:
-            exp_values: Arr = np.exp(margins)
+            with np.errstate(over="ignore"):  # infinite, as expf is
+                exp_values: Arr = np.exp(margins, dtype=np.float64).astype(np.float32)
             return exp_values
         return margins
 
