@@ -416,38 +416,12 @@ def _warm_up() -> None:
 
 
 def _serve_standby() -> int:
-    """Standby mode: warm up, then fork one supervisor per endpoint folder read from stdin."""
-    from sabio.catalog._engine import dispose_all
+    """Standby mode: warm up, then fork one supervisor per endpoint folder read from stdin
+    (see :func:`sabio.backends._forkserver.serve_fork_requests`)."""
+    from sabio.backends._forkserver import serve_fork_requests
 
     _warm_up()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps forked supervisors
-    for raw in sys.stdin.buffer:
-        folder = raw.decode().strip()
-        if not folder:
-            continue
-        pid = os.fork()
-        if pid == 0:
-            os.setsid()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            dispose_all(close=False)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            log = os.open(
-                Path(folder) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            code = 1
-            try:
-                code = EndpointServer(Path(folder), load_settings()).run()
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                os._exit(code)
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
-    return 0
+    return serve_fork_requests(lambda folder: EndpointServer(folder, load_settings()).run())
 
 
 def main(argv: list[str] | None = None) -> int:
