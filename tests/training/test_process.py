@@ -16,6 +16,12 @@ from sabio.backends._process import process_alive
 def test_process_alive_recognises_the_module_and_rejects_other_programs() -> None:
     child = subprocess.Popen([sys.executable, "-m", "http.server", "0", "-b", "127.0.0.1"])
     try:
+        # Until exec completes the child's command line is not yet its own (empty while the
+        # kernel swaps images, which counts as alive): wait for the new program's.
+        cmdline = Path(f"/proc/{child.pid}/cmdline")
+        deadline = time.monotonic() + 30
+        while b"http.server" not in cmdline.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert process_alive(child.pid, "http.server")
         assert not process_alive(child.pid, "sabio.serving._server")  # a reused pid
     finally:

@@ -113,10 +113,7 @@ def test_keep_alive_lends_the_first_tuning_jobs_standby_to_the_next(
                 trial_log = (job_dir(session.settings, job.name) / "logs.txt").read_text()
                 assert "started the built-in from a pre-imported process" in trial_log
     finally:
-        with LocalBackend._lock:
-            if LocalBackend._standby is not None:
-                LocalBackend._standby[1].dismiss()
-                LocalBackend._standby = None
+        _dismiss_kept_standby()
     # Released by this process and idle: it ends after its keep-alive period at the latest.
     wait_until(lambda: not _processes_of(sabio_home), timeout=90)
 
@@ -140,10 +137,7 @@ def test_keep_alive_warms_a_standby_from_the_first_training_job(
         log = (job_dir(session.settings, "keep-fit-2") / "logs.txt").read_text()
         assert "started the built-in from a pre-imported process" in log
     finally:
-        with LocalBackend._lock:
-            if LocalBackend._standby is not None:
-                LocalBackend._standby[1].dismiss()
-                LocalBackend._standby = None
+        _dismiss_kept_standby()
     wait_until(lambda: not _processes_of(sabio_home), timeout=90)
 
 
@@ -208,3 +202,11 @@ def test_killed_trial_supervisor_fails_the_trial_at_once(
     [trial] = trials(session.settings, "tune-kill-trial")
     assert trial.status == "Failed"
     assert "died without recording an outcome" in (trial.failure_reason or "")
+
+
+def _dismiss_kept_standby() -> None:
+    """Close this process's ends of the kept standby (it exits once idle for its period)."""
+    with LocalBackend._lock:
+        if LocalBackend._standby is not None:
+            LocalBackend._standby[1].dismiss()
+            LocalBackend._standby = None

@@ -75,12 +75,8 @@ def process_alive(pid: int, module: str) -> bool:
     A pid the kernel reused for another program counts as dead; when ``/proc`` cannot be
     read, a process that answers signal 0 counts as alive.
     """
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_exists(pid):
         return False
-    except PermissionError:
-        return True
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
             cmdline = fh.read()
