@@ -39,8 +39,8 @@ SPARE_DELAY_SECONDS = 0.2
 def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
     """Standby mode: warm up once, then run a supervisor per job folder read from stdin.
 
-    Warming up opens the catalog (the supervisor's own imports) and imports the built-in
-    programs named in ``preload``. The parent writes ``ready`` when warm, answers each job
+    Warming up imports the built-in programs named in ``preload`` and opens the catalog
+    (the supervisor's own imports). The parent writes ``ready`` when warm, answers each job
     folder with the pid of the supervisor that runs it on stdout, and exits at end-of-file
     (when the submitting process is gone), or, with ``keep_alive`` seconds, once that long
     has passed since the last supervisor it started ended with no new job. A line starting
@@ -58,9 +58,11 @@ def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
     # Replies get a private descriptor: whatever an import prints cannot garble them.
     reply = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
+    # The built-in's imports first: in a new workspace the submitting process creates the
+    # catalog meanwhile, so the open below finds it ready instead of migrating it.
+    warmed = warm_up(preload)
     Catalog.open(load_settings())
     dispose_all(close=True)  # no connection may be shared with the forked supervisors
-    warmed = warm_up(preload)
     module = warmed[0] if len(warmed) == 1 else None  # what a spare's program child runs
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
     spare: _Spare | None = _Spare.fork(reply.fileno(), module)
