@@ -58,3 +58,25 @@ def test_process_alive_counts_kernel_threads_as_not_ours() -> None:
         pytest.skip("no kernel thread visible in this pid namespace")
     # No command line, like an exiting process, but a kernel thread is never our supervisor.
     assert not process_alive(pid, "sabio.serving._server")
+
+
+def test_finish_child_exits_with_the_status_or_1_and_logs_the_traceback(tmp_path: Path) -> None:
+    program = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from sabio.backends._process import finish_child, log_output_to\n"
+        "def boom():\n"
+        "    raise ValueError('broken model folder')\n"
+        "run = boom if sys.argv[2] == 'boom' else (lambda: 7)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    log_output_to(Path(sys.argv[1]))\n"
+        "    finish_child(run)\n"
+        "sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    )
+    for kind, expected in (("seven", 7), ("boom", 1)):
+        log = tmp_path / f"{kind}.log"
+        done = subprocess.run([sys.executable, "-c", program, str(log), kind], check=False)
+        assert done.returncode == expected
+    assert "ValueError: broken model folder" in (tmp_path / "boom.log").read_text()
+    assert (tmp_path / "seven.log").read_text() == ""

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from sabio.backends._process import finish_child, log_output_to
 
 __all__ = ["serve_fork_requests"]
 
@@ -40,20 +42,9 @@ def serve_fork_requests(run: Callable[[Path], int]) -> int:
             dispose_all(close=False)
             devnull = os.open(os.devnull, os.O_RDONLY)
             os.dup2(devnull, 0)
-            log = os.open(
-                Path(folder) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            code = 1
-            try:
-                code = run(Path(folder))
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+            path = Path(folder)
+            log_output_to(path / "supervisor.log")
+            finish_child(partial(run, path))
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
     return 0

@@ -12,7 +12,8 @@ import os
 import select
 import sys
 import threading
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,6 +21,8 @@ __all__ = [
     "LineReader",
     "exit_now",
     "exit_watch",
+    "finish_child",
+    "log_output_to",
     "pid_exists",
     "process_alive",
     "reap_in_background",
@@ -103,6 +106,25 @@ def exit_now(code: int) -> NoReturn:
         except Exception:  # a closed stream cannot be flushed; the exit code still counts
             pass
     os._exit(code)
+
+
+def finish_child(run: Callable[[], int]) -> NoReturn:
+    """In a forked child: run ``run()`` and exit with its status without returning into the
+    parent's code (1, after printing the traceback to stderr, when it raised)."""
+    code = 1
+    try:
+        code = run()
+    except BaseException:
+        traceback.print_exc()
+    exit_now(code)
+
+
+def log_output_to(path: Path) -> None:
+    """Point this process's stdout and stderr (descriptors 1 and 2) at ``path``, appended."""
+    log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
 
 
 def exit_watch(pid: int) -> int | None:

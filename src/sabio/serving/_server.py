@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sabio._config import Settings, load_settings
+from sabio.backends._process import finish_child
 from sabio.catalog import Catalog
 from sabio.inference import Handlers, prepare_model
 
@@ -172,35 +173,41 @@ class EndpointServer:
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
-            code = 1
-            try:
-                os.close(ready_r)
-                signal.set_wakeup_fd(-1)
-                for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
-                    signal.signal(signum, signal.SIG_DFL)
-                os.close(self._wake_r)
-                os.close(self._wake_w)
-                from sabio.catalog._engine import dispose_all
-                from sabio.serving._worker import serve
-
-                dispose_all(close=False)  # the parent's database connections are not ours
-                code = serve(
-                    self.sock,
-                    handlers,
-                    endpoint=self.name,
-                    spec=spec,
-                    environment=env,
-                    ready_fd=ready_w,
-                    metrics_dir=self.folder / "metrics",
-                )
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+            sock = self.sock
+            finish_child(lambda: self._run_worker(sock, ready_r, ready_w, handlers, spec, env))
         os.close(ready_w)
         return _Worker(pid, generation, ready_r)
+
+    def _run_worker(
+        self,
+        sock: socket.socket,
+        ready_r: int,
+        ready_w: int,
+        handlers: Handlers,
+        spec: dict[str, Any],
+        env: dict[str, str],
+    ) -> int:
+        """The body of a forked worker: drop the supervisor's descriptors, signal handlers
+        and database connections, then serve requests until told to stop."""
+        os.close(ready_r)
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+        from sabio.catalog._engine import dispose_all
+        from sabio.serving._worker import serve
+
+        dispose_all(close=False)  # the parent's database connections are not ours
+        return serve(
+            sock,
+            handlers,
+            endpoint=self.name,
+            spec=spec,
+            environment=env,
+            ready_fd=ready_w,
+            metrics_dir=self.folder / "metrics",
+        )
 
     def _await_ready(self, workers: list[_Worker]) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sabio._config import load_settings
-from sabio.backends._process import LineReader, pid_exists
+from sabio.backends._process import LineReader, log_output_to, pid_exists
 from sabio.catalog import Catalog
 from sabio.training._supervisor import run_job
 from sabio.training._warm import MAX_PREFORK, PreForked, is_warm, prefork, warm_up
@@ -187,12 +187,7 @@ def _spare_main(control: int, reply: int, module: str | None) -> NoReturn:  # pr
                 child.cancel()
             code = 0
         else:
-            log = os.open(
-                Path(job_dir) / "supervisor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644
-            )
-            os.dup2(log, 1)
-            os.dup2(log, 2)
-            os.close(log)
+            log_output_to(Path(job_dir) / "supervisor.log")
             code = run_job(Path(job_dir), _children_for(Path(job_dir), children))
     finally:
         os._exit(code)
