@@ -74,7 +74,7 @@ def _run(estimator: Any, uri: str, jobs_dir: Path, name: str) -> tuple[float, fl
 
 
 def _wait_standby_ready(timeout: float = 300.0) -> None:
-    from sabio.backends.local import LocalBackend
+    from sabio.supervision.backends.local import LocalBackend
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -165,6 +165,7 @@ def main() -> None:
         import sabio
         from sabio.catalog import Catalog
         from sabio.estimator import Estimator
+        from sabio.inference import MODEL
         from sabio.transform import describe
         from sabio.transformer import Transformer
 
@@ -181,7 +182,7 @@ def main() -> None:
             {"train": session.upload_data(str(train), key_prefix="bench/train")}, logs=False
         )
         model_data = estimator.model_data
-        Catalog.open(session.settings).models.create(
+        Catalog.open(session.settings).jobs(MODEL).create(
             "bench-xgb",
             {
                 "ModelName": "bench-xgb",

@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sabio.training._kind import TRAINING
+
 DATASETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -73,7 +75,7 @@ def union_seconds(intervals: list[tuple[float, float]]) -> float:
 
 def timeline(session: Any, jobs: list[str], began: float, ended: float) -> dict[str, float]:
     """Where the outside time lies: before the first script, between trials, after the last."""
-    records = [session.catalog.get_training_job(j) for j in jobs]
+    records = [session.catalog.jobs(TRAINING).get(j) for j in jobs]
     intervals = script_intervals(session.catalog, jobs)
     done = [float((session.settings.jobs_dir / r.name / "done").read_text()) for r in records]
     created = sorted(r.created_at for r in records)
@@ -98,7 +100,7 @@ def breakdown(session: Any, jobs: list[str]) -> dict[str, float]:
     phases: dict[str, list[float]] = {"start (created→Training)": [], "end (Uploading→done)": []}
     warm = 0
     for job in jobs:
-        record = session.catalog.get_training_job(job)
+        record = session.catalog.jobs(TRAINING).get(job)
         events = {e.secondary_status: e.timestamp for e in session.catalog.status_history(job)}
         folder = job_dir(session.settings, job)
         done = float((folder / "done").read_text())

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sabio.training._kind import TRAINING
+
 DATASETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,7 +44,7 @@ def run(jobs: int, home: Path) -> dict[str, float]:
     ended = time.time()
     rows = []
     for job in tuner.analytics().dataframe().TrainingJobName:
-        record = session.catalog.get_training_job(job)
+        record = session.catalog.jobs(TRAINING).get(job)
         events = {e.secondary_status: e.timestamp for e in session.catalog.status_history(job)}
         done = float((session.settings.jobs_dir / job / "done").read_text())
         rows.append((record.created_at, events["Training"], events["Uploading"], done))

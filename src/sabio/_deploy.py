@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import did_you_mean
+from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
     from sabio.session import Session
@@ -190,7 +191,7 @@ def model_for_estimator(
     from sabio.model import Model
 
     job = estimator._job()
-    record = estimator.sagemaker_session.catalog.get_training_job(job.name)
+    record = estimator.sagemaker_session.catalog.jobs(TRAINING).get(job.name)
     if not record.model_artifacts:
         raise ValidationError(
             f"Training job {job.name!r} is {record.status} and has no model artifacts yet: "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sabio.catalog import Catalog, TrainingJobRecord
+from sabio.catalog import Catalog, JobRecord
+from sabio.training._kind import TRAINING
 
 __all__ = ["training_job"]
 
@@ -14,7 +15,7 @@ def _time(value: float | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
-def training_job(record: TrainingJobRecord, catalog: Catalog) -> dict[str, Any]:
+def training_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
     """DescribeTrainingJob for one job, plus sabio's ``ResourceUsage``."""
     spec = record.spec
     transitions = []
@@ -29,7 +30,7 @@ def training_job(record: TrainingJobRecord, catalog: Catalog) -> dict[str, Any]:
                 "StatusMessage": event.message or "",
             }
         )
-    final = catalog.final_metrics(record.name)
+    final = catalog.jobs(TRAINING).final_metrics(record.name)
     training_seconds = None
     if record.started_at is not None and record.ended_at is not None:
         training_seconds = round(record.ended_at - record.started_at)
@@ -92,9 +93,9 @@ def training_job(record: TrainingJobRecord, catalog: Catalog) -> dict[str, Any]:
     if training_seconds is not None:
         description["TrainingTimeInSeconds"] = training_seconds
         description["BillableTimeInSeconds"] = round(record.billable_seconds or 0)
-    if record.tuning_job_name:
+    if record.parent:
         description["TuningJobArn"] = (
-            f"arn:aws:sagemaker:local:000000000000:hyper-parameter-tuning-job/{record.tuning_job_name}"
+            f"arn:aws:sagemaker:local:000000000000:hyper-parameter-tuning-job/{record.parent}"
         )
     return description
 

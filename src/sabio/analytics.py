@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sabio.session import Session
+from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,11 +46,11 @@ class TrainingJobAnalytics:
         import pandas as pd
 
         catalog = self.session.catalog
-        record = catalog.get_training_job(self.name)
+        record = catalog.jobs(TRAINING).get(self.name)
         start = record.started_at or record.created_at
         rows = [
             {"timestamp": m.timestamp - start, "metric_name": m.name, "value": m.value}
-            for m in catalog.get_metrics(self.name)
+            for m in catalog.jobs(TRAINING).metrics(self.name)
             if self.metric_names is None or m.name in self.metric_names
         ]
         return pd.DataFrame(rows, columns=["timestamp", "metric_name", "value"])

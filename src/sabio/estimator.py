@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sabio.exceptions import JobFailedError, ValidationError, did_you_mean
 from sabio.inputs import TrainingInput
 from sabio.session import Session
+from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
@@ -344,7 +345,7 @@ class EstimatorBase:
     @property
     def model_data(self) -> str | None:
         """URI of the latest job's ``model.tar.gz``."""
-        record = self.sagemaker_session.catalog.get_training_job(self._job().name)
+        record = self.sagemaker_session.catalog.jobs(TRAINING).get(self._job().name)
         return record.model_artifacts
 
     def describe(self) -> dict[str, Any]:
@@ -420,7 +421,7 @@ class EstimatorBase:
     ) -> EstimatorBase:
         """Rebuild an estimator from an existing job (and follow it if still running)."""
         session = sagemaker_session or Session()
-        record = session.catalog.get_training_job(training_job_name)
+        record = session.catalog.jobs(TRAINING).get(training_job_name)
         spec = record.spec
         estimator = cls.__new__(cls)
         EstimatorBase.__init__(

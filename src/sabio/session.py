@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sabio._config import Settings, load_settings
+from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
     from sabio.catalog import Catalog
@@ -125,7 +126,7 @@ class Session:
         if wait:
             follow(self.settings, job_name, print)
             return
-        self.catalog.get_training_job(job_name)
+        self.catalog.jobs(TRAINING).get(job_name)
         log = job_dir(self.settings, job_name) / "logs.txt"
         if log.exists():
             print(log.read_text(errors="replace"), end="")

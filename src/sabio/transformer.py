@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import JobFailedError, ValidationError
 from sabio.session import Session
+from sabio.transform._kind import TRANSFORM
 
 if TYPE_CHECKING:
-    from sabio.catalog import ResourceRecord
+    from sabio.catalog import JobRecord
 
 __all__ = ["Transformer"]
 
@@ -53,7 +54,7 @@ class _TransformJob:
         _raise_for(record)
 
 
-def _raise_for(record: ResourceRecord) -> None:
+def _raise_for(record: JobRecord) -> None:
     if record.status == "Failed":
         raise JobFailedError(
             f"Error for Transform job {record.name}: Failed. Reason: {record.failure_reason}"
@@ -236,7 +237,7 @@ class Transformer:
             NotFoundError: no such job (with a "Did you mean" hint).
         """
         session = sagemaker_session or Session()
-        spec = session.catalog.transform_jobs.get(transform_job_name).spec
+        spec = session.catalog.jobs(TRANSFORM).get(transform_job_name).spec
         transformer = cls(
             spec["model_name"],
             instance_count=spec.get("instance_count", 1),

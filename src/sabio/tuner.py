@@ -238,8 +238,8 @@ class HyperparameterTuner:
             ValidationError, NotFoundError: bad input, found before any trial starts.
             JobFailedError: the tuning job failed (when waiting).
         """
-        from sabio.backends import start_standby
         from sabio.image_uris import builtin_module
+        from sabio.training import lend_warm_pool
 
         session = self.sagemaker_session
         # A built-in's trials fork from a standby that spends seconds importing the
@@ -249,7 +249,7 @@ class HyperparameterTuner:
         # With keep_alive_period_in_seconds this process keeps it afterwards (a warm pool),
         # and an earlier job's warm one is lent instead of a new one started.
         keep_alive = self.estimator.keep_alive_period_in_seconds or 0
-        standby = start_standby(session.settings, module, keep_alive) if module else None
+        standby = lend_warm_pool(session.settings, module, keep_alive) if module else None
         try:
             from sabio import tuning
 

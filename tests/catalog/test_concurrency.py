@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sabio.catalog import Catalog
+from sabio.training._kind import TRAINING
 
 PROCESSES = 8
 JOBS_PER_PROCESS = 10  # 5 write transactions each: 50 transactions per process
@@ -16,17 +17,19 @@ JOBS_PER_PROCESS = 10  # 5 write transactions each: 50 transactions per process
 def _writer(url: str, worker: int, barrier: Any, errors: Any) -> None:
     """Run ``JOBS_PER_PROCESS`` job lifecycles (5 transactions each) against ``url``."""
     try:
-        catalog = Catalog.from_url(url)
+        jobs = Catalog.from_url(url).jobs(TRAINING)
         barrier.wait(timeout=120)
         for i in range(JOBS_PER_PROCESS):
             name = f"w{worker}-job-{i}"
-            catalog.create_training_job(name, {"worker": worker, "i": i})
-            catalog.transition(name, "InProgress", "Downloading", "Downloading input data")
-            catalog.transition(name, "InProgress", "Training", "Training", started_at=1.0)
-            catalog.add_metrics(
+            jobs.create(
+                name, {"worker": worker, "i": i}, status="InProgress", secondary_status="Starting"
+            )
+            jobs.transition(name, "InProgress", secondary_status="Downloading")
+            jobs.transition(name, "InProgress", secondary_status="Training", started_at=1.0)
+            jobs.add_metrics(
                 name, [{"name": "loss", "value": float(step), "step": step} for step in range(3)]
             )
-            catalog.transition(name, "Completed", "Completed", "Training job completed")
+            jobs.transition(name, "Completed", secondary_status="Completed")
     except BaseException:
         errors.put(f"worker {worker}: {traceback.format_exc()}")
         raise
@@ -53,15 +56,15 @@ def test_catalog_concurrent_writers_never_locked(tmp_path: Path) -> None:
     assert [p.exitcode for p in workers] == [0] * PROCESSES
 
     catalog = Catalog.from_url(url)
-    records = catalog.list_training_jobs(limit=None)
+    records = catalog.jobs(TRAINING).list(limit=None)
     assert len(records) == PROCESSES * JOBS_PER_PROCESS
     assert {r.status for r in records} == {"Completed"}
-    sample = catalog.get_training_job(f"w7-job-{JOBS_PER_PROCESS - 1}", with_history=True)
+    sample = catalog.jobs(TRAINING).get(f"w7-job-{JOBS_PER_PROCESS - 1}", with_history=True)
     assert [e.secondary_status for e in sample.history] == [
         "Starting",
         "Downloading",
         "Training",
         "Completed",
     ]
-    total = sum(len(catalog.get_metrics(r.name)) for r in records)
+    total = sum(len(catalog.jobs(TRAINING).metrics(r.name)) for r in records)
     assert total == PROCESSES * JOBS_PER_PROCESS * 3

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from sabio.cli import app
 from sabio.exceptions import NotFoundError, ValidationError
 from sabio.session import Session
+from sabio.training import TRAINING
 
 SCRIPT = """
 import os, sys
@@ -116,7 +117,9 @@ def test_cli_jobs_describe_unknown_raises_not_found(runner: CliRunner) -> None:
 
 
 def test_cli_main_unknown_job_prints_one_line_error(sabio_home: Path) -> None:
-    Session().catalog.create_training_job("insurance-xgb-1", {})
+    Session().catalog.jobs(TRAINING).create(
+        "insurance-xgb-1", {}, status="InProgress", secondary_status="Starting"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "sabio.cli", "jobs", "describe", "insurance-xgb-2"],
         capture_output=True,

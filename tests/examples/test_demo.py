@@ -11,6 +11,9 @@ import pytest
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
+from sabio.serving._kind import ENDPOINT
+from sabio.training._kind import TRAINING
+from sabio.transform._kind import TRANSFORM
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "run.py"
 
@@ -33,6 +36,6 @@ def test_demo_fast_mode_runs_the_lifecycle_and_cleans_up(tmp_path: Path) -> None
     report = next(line for line in done.stdout.splitlines() if line.startswith("  report"))
     assert Path(report.split()[-1]).is_file()
     catalog = Catalog.open(load_settings(env={"SABIO_HOME": str(tmp_path / "home")}))
-    assert catalog.endpoints.list_records() == []
-    assert {r.status for r in catalog.list_training_jobs()} == {"Completed"}
-    assert {r.status for r in catalog.transform_jobs.list_records()} == {"Completed"}
+    assert catalog.jobs(ENDPOINT).list() == []
+    assert {r.status for r in catalog.jobs(TRAINING).list()} == {"Completed"}
+    assert {r.status for r in catalog.jobs(TRANSFORM).list()} == {"Completed"}

@@ -10,6 +10,7 @@ from sabio import image_uris
 from sabio.deserializers import JSONDeserializer
 from sabio.estimator import Estimator
 from sabio.exceptions import ValidationError
+from sabio.inference._kind import MODEL
 from sabio.model import Model
 from sabio.serializers import CSVSerializer
 from sabio.session import Session
@@ -36,7 +37,7 @@ def test_model_estimator_deploy_builtin(sabio_home: Path, tmp_path: Path) -> Non
     try:
         answer = predictor.predict(frame.iloc[:2, 1:].to_numpy())
         assert len(answer["predictions"]) == 2
-        model = session.catalog.models.get(predictor.describe()["ModelName"])
+        model = session.catalog.jobs(MODEL).get(predictor.describe()["ModelName"])
         assert model.spec["BuiltinModule"] == "sabio.algorithms.xgboost"
         assert model.spec["TrainingJobName"] == estimator.latest_training_job.name  # type: ignore[union-attr]
     finally:

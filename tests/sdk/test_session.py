@@ -9,6 +9,7 @@ import pytest
 import sabio
 from sabio.exceptions import InvalidKeyError, NotFoundError
 from sabio.session import LOCAL_ROLE, Session
+from sabio.training import TRAINING
 
 
 @pytest.fixture
@@ -111,6 +112,8 @@ def test_get_execution_role_is_local_arn() -> None:
 
 
 def test_describe_training_job_unknown_suggests(session: Session) -> None:
-    session.catalog.create_training_job("insurance-xgb-1", {})
+    session.catalog.jobs(TRAINING).create(
+        "insurance-xgb-1", {}, status="InProgress", secondary_status="Starting"
+    )
     with pytest.raises(NotFoundError, match=r"Did you mean 'insurance-xgb-1'\?"):
         session.describe_training_job("insurance-xgb-2")

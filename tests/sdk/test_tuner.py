@@ -13,6 +13,7 @@ from sabio.exceptions import NotFoundError, ValidationError
 from sabio.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
 from sabio.session import Session
 from sabio.tuner import HyperparameterTuner, WarmStartConfig, WarmStartTypes
+from sabio.tuning._kind import TUNING
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_tuner_unknown_builtin_metric_lists_metrics(session: Session) -> None:
         tuner.fit({"train": uri}, job_name="bad-metric")
     assert "Did you mean 'validation:auc'" in str(info.value)
     assert "validation:rmse" in str(info.value)
-    assert session.catalog.tuning_jobs.list_records() == []
+    assert session.catalog.jobs(TUNING).list() == []
 
 
 def test_tuner_parallel_above_max_jobs(session: Session) -> None:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-import time
-from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from sabio.session import Session
 from sabio.training import job_dir
@@ -34,15 +30,3 @@ def model_json(session: Session, job_name: str, member: str) -> Any:
 def job_log(session: Session, job_name: str) -> str:
     """The job's log file."""
     return (job_dir(session.settings, job_name) / "logs.txt").read_text()
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)

@@ -20,6 +20,7 @@ from sabio.exceptions import (
 )
 from sabio.inputs import TrainingInput
 from sabio.session import Session
+from sabio.training import TRAINING
 
 from .conftest import WriteFile
 
@@ -31,7 +32,7 @@ def script(write_file: WriteFile) -> Path:
 
 def assert_nothing_recorded(session: Session) -> None:
     """No job in the catalog and no job folder in the workspace."""
-    assert session.catalog.names() == []
+    assert session.catalog.jobs(TRAINING).names() == []
     jobs = session.settings.jobs_dir
     assert not jobs.exists() or list(jobs.iterdir()) == []
 
@@ -144,7 +145,7 @@ def test_fit_bad_channel_name_raises_validation(session: Session, script: Path) 
     estimator = Estimator(entry_point=str(script), sagemaker_session=session)
     with pytest.raises(ValidationError, match="channel name 'bad name!' is invalid"):
         estimator.fit({"bad name!": str(script)}, job_name="job-1")
-    assert session.catalog.names() == []
+    assert session.catalog.jobs(TRAINING).names() == []
 
 
 # -- instance types, hyperparameters, names ------------------------------------------------
@@ -215,7 +216,7 @@ def test_fit_duplicate_job_name_raises_conflict(
     after = session.describe_training_job("same-name")
     assert after["TrainingJobStatus"] == "Completed"
     assert after["SecondaryStatusTransitions"] == before["SecondaryStatusTransitions"]
-    assert session.catalog.names() == ["same-name"]
+    assert session.catalog.jobs(TRAINING).names() == ["same-name"]
     with pytest.raises(NotFoundError, match=r"Did you mean 'same-name'\?"):
         Estimator.attach("same-nam", sagemaker_session=session)
 

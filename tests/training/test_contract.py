@@ -25,6 +25,7 @@ from sabio.estimator import Estimator
 from sabio.inputs import TrainingInput
 from sabio.session import Session
 from sabio.training import job_dir
+from sabio.training._kind import TRAINING
 
 from ._helpers import job_log, tar_members
 
@@ -425,24 +426,26 @@ def test_model_fn_in_training_script_loads_model_without_training(
 def test_metric_definitions_match_tabs_as_011_and_as_tab(run: ContractRun) -> None:
     catalog = run.session.catalog
     for name in ("train:rmse", "train:rmse-011", "train:rmse-tab"):
-        got = catalog.get_metrics(run.name, name)
+        got = catalog.jobs(TRAINING).metrics(run.name, name)
         assert [(m.step, m.value) for m in got] == [(0, 0.5), (1, 0.25)], name
-    assert catalog.get_metrics(run.name, "never") == []
+    assert catalog.jobs(TRAINING).metrics(run.name, "never") == []
 
 
 def test_runtime_log_metric_is_stored(run: ContractRun) -> None:
     catalog = run.session.catalog
-    accuracy = catalog.get_metrics(run.name, "validation:accuracy")
+    accuracy = catalog.jobs(TRAINING).metrics(run.name, "validation:accuracy")
     assert [(m.step, m.value) for m in accuracy] == [(0, 0.8), (1, 0.9)]
-    assert [(m.step, m.value) for m in catalog.get_metrics(run.name, "validation:f1")] == [(2, 0.7)]
-    nan = catalog.get_metrics(run.name, "validation:nan")
+    assert [
+        (m.step, m.value) for m in catalog.jobs(TRAINING).metrics(run.name, "validation:f1")
+    ] == [(2, 0.7)]
+    nan = catalog.jobs(TRAINING).metrics(run.name, "validation:nan")
     assert len(nan) == 1 and nan[0].value != nan[0].value
 
 
 def test_training_job_analytics_dataframe(run: ContractRun) -> None:
     frame = run.estimator.training_job_analytics.dataframe()
     assert list(frame.columns) == ["timestamp", "metric_name", "value"]
-    assert len(frame) == len(run.session.catalog.get_metrics(run.name))
+    assert len(frame) == len(run.session.catalog.jobs(TRAINING).metrics(run.name))
     rows = frame[frame.metric_name == "validation:accuracy"]
     assert rows["value"].tolist() == [0.8, 0.9]
     assert (frame["timestamp"] >= 0).all()

@@ -14,6 +14,7 @@ from sabio.pytorch import PyTorch
 from sabio.session import Session
 from sabio.sklearn import SKLearn
 from sabio.tensorflow import TensorFlow
+from sabio.training import TRAINING
 from sabio.xgboost import XGBoost
 
 from ._helpers import job_log, model_json, tar_members
@@ -108,7 +109,7 @@ def test_framework_estimator_missing_framework_says_pip_install(
     with pytest.raises(FrameworkNotInstalledError, match=r"pip install tensorflow") as info:
         TensorFlow(entry_point=str(script), framework_version="2.13", sagemaker_session=session)
     assert isinstance(info.value, ImportError)
-    assert session.catalog.names() == []
+    assert session.catalog.jobs(TRAINING).names() == []
 
 
 MULTI_HOST_SCRIPT = """

@@ -9,15 +9,17 @@ from pathlib import Path
 
 import psutil
 import pytest
+from tests._wait import wait_until
 
 from sabio import training
-from sabio.backends.local import LocalBackend
 from sabio.estimator import Estimator
 from sabio.exceptions import JobFailedError
 from sabio.session import Session
+from sabio.supervision import backend_for, job_env
+from sabio.supervision.backends import LocalBackend
+from sabio.training._kind import TRAINING
 from sabio.xgboost import XGBoost
 
-from ._helpers import wait_for
 from .conftest import WriteFile
 
 # A script that says it is running (its pid in a marker file), then sleeps.
@@ -74,7 +76,7 @@ def test_fit_script_raising_fails_with_execute_user_script_error(
         "Failed",
     ]
     assert "ModelArtifacts" not in description  # no model from a failed job
-    assert session.catalog.get_training_job("crash-job").exit_code == 1
+    assert session.catalog.jobs(TRAINING).get("crash-job").exit_code == 1
     assert description["ResourceUsage"]["WallSeconds"] is not None
 
 
@@ -113,7 +115,7 @@ def test_fit_silent_nonzero_exit_reports_code_and_empty_stderr(
     reason = description["FailureReason"]
     assert "exit code: 3" in reason
     assert "printed nothing to stderr" in reason
-    assert session.catalog.get_training_job("exit-job").exit_code == 3
+    assert session.catalog.jobs(TRAINING).get("exit-job").exit_code == 3
 
 
 def test_fit_max_run_exceeded_stops_job(
@@ -138,7 +140,7 @@ def test_stop_running_job_ends_stopped_quickly(
 ) -> None:
     estimator, marker = _sleeper(write_file, tmp_path, session)
     estimator.fit(job_name="stop-job", wait=False)
-    wait_for(marker.exists, what="the script to start")
+    wait_until(marker.exists, what="the script to start")
 
     started = time.monotonic()
     estimator.stop()
@@ -181,9 +183,9 @@ def test_killed_supervisor_and_script_reconciled_to_failed(
 ) -> None:
     estimator, marker = _sleeper(write_file, tmp_path, session)
     estimator.fit(job_name="killed-job", wait=False)
-    wait_for(marker.exists, what="the script to start")
+    wait_until(marker.exists, what="the script to start")
     script_pid = int(marker.read_text())
-    supervisor_pid = session.catalog.get_training_job("killed-job").supervisor_pid
+    supervisor_pid = session.catalog.jobs(TRAINING).get("killed-job").supervisor_pid
     assert supervisor_pid is not None
     assert os.getpgid(script_pid) == supervisor_pid  # the script is in the supervisor's group
 
@@ -193,12 +195,12 @@ def test_killed_supervisor_and_script_reconciled_to_failed(
         description = session.describe_training_job("killed-job")
         return description if description["TrainingJobStatus"] != "InProgress" else None
 
-    description = wait_for(reconciled, timeout=10, what="the job to be reconciled")
+    description = wait_until(reconciled, timeout=10, what="the job to be reconciled")
     assert description["TrainingJobStatus"] == "Failed"
     assert "supervisor" in description["FailureReason"]
     assert "died" in description["FailureReason"]
     assert str(supervisor_pid) in description["FailureReason"]
-    wait_for(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
+    wait_until(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
     # The reconciled outcome is final: reading again changes nothing.
     assert (
         session.describe_training_job("killed-job")["FailureReason"]
@@ -219,12 +221,13 @@ def test_killed_standby_supervisor_reconciled_to_failed(
         )
     # The second job started the standby; a job takes it only once it is warm (else it
     # starts cold), so wait for that rather than race it.
-    standby = LocalBackend._standby
-    assert standby is not None and standby[1].wait_ready(60)
+    backend = backend_for("local")
+    assert isinstance(backend, LocalBackend)
+    assert backend.pool.wait_ready(TRAINING, job_env(session.settings), 60)
     estimator, marker = _sleeper(write_file, tmp_path, session)
     estimator.fit(job_name="standby-job", wait=False)
-    wait_for(marker.exists, what="the script to start")
-    supervisor_pid = session.catalog.get_training_job("standby-job").supervisor_pid
+    wait_until(marker.exists, what="the script to start")
+    supervisor_pid = session.catalog.jobs(TRAINING).get("standby-job").supervisor_pid
     assert supervisor_pid is not None
     assert psutil.Process(supervisor_pid).ppid() != os.getpid()  # forked by the standby
     assert os.getpgid(int(marker.read_text())) == supervisor_pid
@@ -235,10 +238,10 @@ def test_killed_standby_supervisor_reconciled_to_failed(
         description = session.describe_training_job("standby-job")
         return description if description["TrainingJobStatus"] != "InProgress" else None
 
-    description = wait_for(reconciled, timeout=10, what="the job to be reconciled")
+    description = wait_until(reconciled, timeout=10, what="the job to be reconciled")
     assert description["TrainingJobStatus"] == "Failed"
     assert "supervisor" in str(description["FailureReason"])
-    wait_for(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
+    wait_until(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
 
 
 def test_fit_requirements_that_cannot_install_fail_with_client_error(

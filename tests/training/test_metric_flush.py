@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio import training
 from sabio._config import load_settings
@@ -21,10 +22,10 @@ from sabio.catalog import Catalog
 from sabio.estimator import Estimator
 from sabio.session import Session
 from sabio.training import TrainingJobSpec
+from sabio.training._kind import TRAINING
 from sabio.training._metrics import MetricFileFollower
 from sabio.training._supervisor import Supervisor
 
-from ._helpers import wait_for
 from .conftest import WriteFile
 
 LINES = 487
@@ -39,7 +40,9 @@ def _supervisor(sabio_home: Path, name: str) -> Supervisor:
     """A real supervisor of a recorded job (not run: the test drives its flushes)."""
     settings = load_settings()
     spec = TrainingJobSpec(job_name=name, entry_point="train.py", output_path="s3://b/out")
-    Catalog.open(settings).create_training_job(name, spec.model_dump(mode="json"))
+    Catalog.open(settings).jobs(TRAINING).create(
+        name, spec.model_dump(mode="json"), status="InProgress", secondary_status="Starting"
+    )
     folder = training.job_dir(settings, name)
     folder.mkdir(parents=True)
     (folder / "spec.json").write_text(spec.model_dump_json())
@@ -71,9 +74,12 @@ def test_metric_flush_concurrent_with_writes_records_every_line_once(sabio_home:
         for thread in threads:
             thread.join()
         supervisor._log.close()
-        steps = [m.step for m in supervisor.catalog.get_metrics(supervisor.name)]
+        steps = [m.step for m in supervisor.catalog.jobs(TRAINING).metrics(supervisor.name)]
         assert sorted(steps) == list(range(LINES)), f"attempt {attempt}: lost or duplicated"
-        assert supervisor.catalog.final_metrics(supervisor.name)["validation:mse"] == LINES - 1
+        assert (
+            supervisor.catalog.jobs(TRAINING).final_metrics(supervisor.name)["validation:mse"]
+            == LINES - 1
+        )
 
 
 def _count(database: Path, job: str) -> int:
@@ -94,7 +100,7 @@ def test_metric_flush_final_waits_for_heartbeat_flush_in_flight(sabio_home: Path
     heartbeat = threading.Thread(target=supervisor._flush_metrics)
     heartbeat.start()
     follower = supervisor._followers[0]
-    wait_for(lambda: follower._offset == path.stat().st_size, what="the heartbeat's read")
+    wait_until(lambda: follower._offset == path.stat().st_size, what="the heartbeat's read")
     seen: list[int] = []
 
     def final_flush() -> None:  # the main thread's, right before the job's final status
@@ -149,8 +155,8 @@ def test_metric_flush_job_burst_before_exit_all_in_catalog(
     metrics_path = training.metrics_file(session.settings, name)
     assert metrics_path.read_text().count("\n") == LINES
     catalog = session.catalog
-    assert [m.step for m in catalog.get_metrics(name)] == list(range(LINES + 1))
-    assert catalog.final_metrics(name) == {"validation:mse": 1e6}
+    assert [m.step for m in catalog.jobs(TRAINING).metrics(name)] == list(range(LINES + 1))
+    assert catalog.jobs(TRAINING).final_metrics(name) == {"validation:mse": 1e6}
 
 
 def test_metrics_file_is_under_the_host_output_folder(session: Session) -> None:

@@ -1,4 +1,4 @@
-"""Recognising detached supervisor processes by pid (sabio.backends._process)."""
+"""Recognising detached supervisor processes by pid (sabio.supervision._process)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sabio.backends._process import process_alive
+from sabio.supervision._process import process_alive
 
 
 def test_process_alive_recognises_the_module_and_rejects_other_programs() -> None:
@@ -64,7 +64,7 @@ def test_finish_child_exits_with_the_status_or_1_and_logs_the_traceback(tmp_path
     program = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from sabio.backends._process import finish_child, log_output_to\n"
+        "from sabio.supervision._process import finish_child, log_output_to\n"
         "def boom():\n"
         "    raise ValueError('broken model folder')\n"
         "run = boom if sys.argv[2] == 'boom' else (lambda: 7)\n"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio import training
 from sabio.estimator import Estimator
 from sabio.session import Session
 
-from ._helpers import job_log, model_json, wait_for
+from ._helpers import job_log, model_json
 from .conftest import WriteFile
 
 NAP = """
@@ -98,7 +99,7 @@ def test_stop_job_waiting_for_slots_ends_stopped(
         for _ in range(2)
     )
     holder.fit(job_name="holder", wait=False)
-    wait_for(
+    wait_until(
         lambda: (
             training.job_dir(session.settings, "holder") / "algo-1/output/data/started"
         ).exists(),
@@ -106,7 +107,7 @@ def test_stop_job_waiting_for_slots_ends_stopped(
     )
     queued.fit(job_name="queued", wait=False)
     log = training.job_dir(session.settings, "queued") / "logs.txt"
-    wait_for(
+    wait_until(
         lambda: log.exists() and "waiting for 2 free CPU slot(s)" in log.read_text(),
         what="the second job to queue",
     )

@@ -12,13 +12,14 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from sabio.backends.local import LocalBackend
 from sabio.session import Session
+from sabio.supervision import backend_for, job_env
+from sabio.supervision.backends import LocalBackend
+from sabio.training import TRAINING
 from sabio.training._warm import can_fork
 
 from ._helpers import job_log
@@ -119,14 +120,11 @@ def test_warm_can_fork_refuses_startup_variables() -> None:
     assert not can_fork({**base, "LD_PRELOAD": "/lib/x.so"})
 
 
-def _wait_ready(timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        standby = LocalBackend._standby
-        if standby is not None and standby[1].is_ready():
-            return
-        time.sleep(0.05)
-    pytest.fail("the standby supervisor did not warm up in time")
+def _wait_ready(session: Session, timeout: float = 120.0) -> None:
+    backend = backend_for("local")
+    assert isinstance(backend, LocalBackend)
+    if not backend.pool.wait_ready(TRAINING, job_env(session.settings), timeout):
+        pytest.fail("the standby supervisor did not warm up in time")
 
 
 def test_warm_builtin_jobs_run_from_fork(session: Session, tmp_path: Path) -> None:
@@ -140,7 +138,7 @@ def test_warm_builtin_jobs_run_from_fork(session: Session, tmp_path: Path) -> No
     est = XGBoost(sagemaker_session=session, num_round=3, objective="reg:squarederror")
     for i in range(2):  # the second job of a process starts a standby warming XGBoost
         est.fit({"train": uri}, logs=False, job_name=f"prime-{i}")
-    _wait_ready()
+    _wait_ready(session)
 
     est.fit({"train": uri}, logs=False, job_name="warm-ok")
     log = job_log(session, "warm-ok")

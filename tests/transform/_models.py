@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
+from sabio.inference._kind import MODEL
 from sabio.storage import Store
 
 INFERENCE = """
@@ -70,7 +71,7 @@ def register_model(name: str = "linear", *, delay: float = 0.0) -> str:
         "ModelName": name,
         "PrimaryContainer": {"Image": "sabio/custom", "ModelDataUrl": uri, "Environment": {}},
     }
-    Catalog.open(settings).models.create(name, spec, status="Created")
+    Catalog.open(settings).jobs(MODEL).create(name, spec, status="Created")
     return name
 
 

@@ -16,6 +16,7 @@ from sabio.catalog import Catalog
 from sabio.exceptions import ConflictError, NotFoundError, ValidationError
 from sabio.storage import Store
 from sabio.transform import build_spec, describe, stop, submit, transform_job, wait
+from sabio.transform._kind import TRANSFORM
 
 from ._models import register_model, score, write_csv
 
@@ -153,14 +154,14 @@ def test_transform_stop_and_dead_supervisor(store: Store, tmp_path: Path) -> Non
     catalog = Catalog.open(settings)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        records = [catalog.transform_jobs.get(n) for n in ("stopped", "killed")]
+        records = [catalog.jobs(TRANSFORM).get(n) for n in ("stopped", "killed")]
         if all(r.heartbeat_at is not None for r in records):
             break
         time.sleep(0.05)
     assert stop(settings, "stopped")
     assert wait(settings, "stopped", timeout=60).status == "Stopped"
     assert not stop(settings, "stopped")  # already ended
-    pid = catalog.transform_jobs.get("killed").supervisor_pid
+    pid = catalog.jobs(TRANSFORM).get("killed").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 30
@@ -202,7 +203,7 @@ def test_transform_submit_refuses_bad_input(store: Store, tmp_path: Path) -> Non
                 **base,
             ),
         )
-    assert not Catalog.open(settings).transform_jobs.exists("j1")  # refused: nothing recorded
+    assert not Catalog.open(settings).jobs(TRANSFORM).exists("j1")  # refused: nothing recorded
     submit(settings, build_spec(model_name="linear", content_type="text/csv", **base))
     with pytest.raises(ConflictError, match="already exists"):
         submit(settings, build_spec(model_name="linear", content_type="text/csv", **base))

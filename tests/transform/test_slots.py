@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from sabio._config import load_settings
-from sabio.backends._slots import SlotReservation
 from sabio.storage import Store
-from sabio.training._slots import SlotReservation as TrainingSlotReservation
+from sabio.supervision._slots import SlotReservation
+from sabio.supervision._slots import SlotReservation as TrainingSlotReservation
 from sabio.transform import build_spec, describe, job_dir, submit, transform_job, wait
 
 from ._models import register_model, write_csv

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
-from typing import Any
 
 from sabio.estimator import Estimator
 from sabio.session import Session
@@ -48,15 +46,3 @@ def upload_data(session: Session) -> str:
     """A one-file ``train`` channel; returns its URI."""
     session.upload_string_as_file_body("1,2\n", session.default_bucket(), "tune/train/a.csv")
     return f"s3://{session.default_bucket()}/tune/train"
-
-
-def wait_until(predicate: Any, timeout: float = 60.0) -> Any:
-    """Poll ``predicate`` until it returns something truthy (returned) or fail after
-    ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")

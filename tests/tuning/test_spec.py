@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticError
 from sabio.exceptions import NotFoundError, ValidationError
 from sabio.session import Session
 from sabio.tuning import TuningJobSpec, check_objective_metric, check_tuning_job_name, submit
+from sabio.tuning._kind import TUNING
 from sabio.tuning._spec import explain
 
 DEFINITION = {
@@ -145,7 +146,7 @@ def test_submit_missing_parent(session: Session, train_uri: str) -> None:
     )
     with pytest.raises(NotFoundError, match="'nope' does not exist"):
         submit(session.settings, spec)
-    assert session.catalog.tuning_jobs.list_records() == []
+    assert session.catalog.jobs(TUNING).list() == []
 
 
 def test_submit_empty_channel(session: Session) -> None:

@@ -7,12 +7,16 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from tests._wait import wait_until
+
 from sabio.parameter import CategoricalParameter, ContinuousParameter
 from sabio.session import Session
+from sabio.training._kind import TRAINING
 from sabio.tuner import HyperparameterTuner, WarmStartConfig, WarmStartTypes
 from sabio.tuning import describe, resume, trials, wait
+from sabio.tuning._kind import TUNING
 
-from ._helpers import make_estimator, wait_until
+from ._helpers import make_estimator
 
 X = {"x": ContinuousParameter(0.0, 1.0)}
 
@@ -41,8 +45,11 @@ def test_supervisor_runs_all_trials(session: Session, train_uri: str, tmp_path: 
     assert record.details["TrainingJobStatusCounters"]["Completed"] == 4
     assert record.details["TuningJobCompletionReason"] == "MaxNumberOfTrainingJobs reached"
     jobs = trials(session.settings, "tune-all")
-    assert len(jobs) == 4 and all(j.tuning_job_name == "tune-all" for j in jobs)
-    values = {j.name: session.catalog.final_metrics(j.name)["validation:final"] for j in jobs}
+    assert len(jobs) == 4 and all(j.parent == "tune-all" for j in jobs)
+    values = {
+        j.name: session.catalog.jobs(TRAINING).final_metrics(j.name)["validation:final"]
+        for j in jobs
+    }
     best = record.details["BestTrainingJob"]
     assert best["TrainingJobName"] == min(values, key=values.__getitem__)
     assert set(best["TunedHyperParameters"]) == {"x", "kind"}
@@ -148,7 +155,7 @@ def test_supervisor_resumes_without_rerunning(
     wait_until(
         lambda: any(j.status == "Completed" for j in trials(session.settings, "tune-resume"))
     )
-    pid = session.catalog.tuning_jobs.get("tune-resume").supervisor_pid
+    pid = session.catalog.jobs(TUNING).get("tune-resume").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: not os.path.exists(f"/proc/{pid}") or _zombie(pid))
@@ -177,7 +184,7 @@ def test_supervisor_dead_is_reconciled_to_failed(
     wait_until(
         lambda: any(j.secondary_status == "Training" for j in trials(session.settings, "tune-dead"))
     )
-    pid = session.catalog.tuning_jobs.get("tune-dead").supervisor_pid
+    pid = session.catalog.jobs(TUNING).get("tune-dead").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     wait_until(lambda: describe(session.settings, "tune-dead").status == "Failed")

@@ -1,4 +1,4 @@
-"""Waiting without polling (``sabio.tuning._wait``, ``sabio.backends._process.exit_watch``)."""
+"""Waiting without polling (``sabio.tuning._wait``, ``sabio.supervision._process.exit_watch``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sabio.backends._process import exit_watch
+from sabio.supervision._process import exit_watch
 from sabio.tuning._wait import FolderWatch, Waker, wait_for
 
 #: Long enough never to be reached when the awaited event happens: the events below are

@@ -8,17 +8,21 @@ import signal
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio import image_uris
-from sabio.backends import LocalBackend
 from sabio.estimator import Estimator
 from sabio.parameter import ContinuousParameter, IntegerParameter
 from sabio.session import Session
-from sabio.training import job_dir
+from sabio.supervision import backend_for, job_env
+from sabio.supervision._warm_pool import WarmPool
+from sabio.supervision.backends import LocalBackend
+from sabio.training import TRAINING, job_dir
 from sabio.tuner import HyperparameterTuner
 from sabio.tuning import describe, trials, tuning_dir, wait
+from sabio.tuning._kind import TUNING
 
-from ._helpers import make_estimator, wait_until
+from ._helpers import make_estimator
 
 
 def _processes_of(home: Path) -> list[int]:
@@ -67,8 +71,8 @@ def test_builtin_trials_fork_from_the_submitters_standby(
     tuner.fit({"train": uri, "validation": uri}, job_name="tune-warm")
     record = describe(session.settings, "tune-warm")
     assert record.status == "Completed", record.failure_reason
-    log = (tuning_dir(session.settings, "tune-warm") / "tuning.log").read_text()
-    assert "standby for sabio.algorithms.xgboost (started by the submitter) ready" in log
+    log = (tuning_dir(session.settings, "tune-warm") / "logs.txt").read_text()
+    assert "warm pool for sabio.algorithms.xgboost (lent by the submitter) ready" in log
     jobs = trials(session.settings, "tune-warm")
     assert len(jobs) == 3 and all(j.status == "Completed" for j in jobs)
     for job in jobs:  # the first ones too: none waited on a cold interpreter
@@ -99,14 +103,13 @@ def test_keep_alive_lends_the_first_tuning_jobs_standby_to_the_next(
     )
     try:
         tuner.fit({"train": uri, "validation": uri}, job_name="tune-keep-1")
-        kept = LocalBackend._standby
-        assert kept is not None
-        pid = kept[1].pid
+        pid = _pool().standby_pid(TRAINING, job_env(session.settings))
+        assert pid is not None
         # The tuning job is over, its standby is not: this process keeps it (warm pool).
         assert pid in _processes_of(sabio_home)
         tuner.fit({"train": uri, "validation": uri}, job_name="tune-keep-2")
-        current = LocalBackend._standby
-        assert current is not None and current[1].pid == pid  # the same, lent again
+        # The same, lent again.
+        assert _pool().standby_pid(TRAINING, job_env(session.settings)) == pid
         for name in ("tune-keep-1", "tune-keep-2"):
             assert describe(session.settings, name).status == "Completed"
             for job in trials(session.settings, name):
@@ -130,9 +133,8 @@ def test_keep_alive_warms_a_standby_from_the_first_training_job(
     )
     try:
         estimator.fit({"train": uri}, job_name="keep-fit-1", logs=False)
-        kept = LocalBackend._standby
-        assert kept is not None and kept[1].keep_alive == 60  # started with the first job
-        assert kept[1].wait_ready(60.0)
+        # Started with the first job.
+        assert _pool().wait_ready(TRAINING, job_env(session.settings), 60.0)
         estimator.fit({"train": uri}, job_name="keep-fit-2", logs=False)
         log = (job_dir(session.settings, "keep-fit-2") / "logs.txt").read_text()
         assert "started the built-in from a pre-imported process" in log
@@ -168,7 +170,7 @@ def test_invalid_tuning_job_leaves_no_standby(session: Session, sabio_home: Path
         pass
     else:
         raise AssertionError("the empty channel was accepted")
-    assert session.catalog.tuning_jobs.list_records() == []
+    assert session.catalog.jobs(TUNING).list() == []
     wait_until(lambda: not _processes_of(sabio_home))
 
 
@@ -204,9 +206,12 @@ def test_killed_trial_supervisor_fails_the_trial_at_once(
     assert "died without recording an outcome" in (trial.failure_reason or "")
 
 
+def _pool() -> WarmPool:
+    backend = backend_for("local")
+    assert isinstance(backend, LocalBackend)
+    return backend.pool
+
+
 def _dismiss_kept_standby() -> None:
     """Close this process's ends of the kept standby (it exits once idle for its period)."""
-    with LocalBackend._lock:
-        if LocalBackend._standby is not None:
-            LocalBackend._standby[1].dismiss()
-            LocalBackend._standby = None
+    _pool().clear()

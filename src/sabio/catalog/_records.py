@@ -5,9 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MetricRecord", "StatusEvent", "TrainingJobRecord"]
+__all__ = ["TERMINAL_STATUSES", "JobRecord", "MetricRecord", "RecordKind", "StatusEvent"]
 
+#: The statuses after which a job's record no longer changes (SageMaker's job statuses).
 TERMINAL_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What the catalog needs to know of a kind of record: its ``name`` (the ``kind`` column),
+    its ``label`` in messages ("Training job"), the statuses after which a record is final,
+    and how a user lists the records (named in "does not exist" messages).
+
+    Engines declare one per kind (supervised kinds as ``sabio.supervision.JobKind``, which
+    extends this).
+    """
+
+    name: str
+    label: str
+    list_hint: str
+    terminal: frozenset[str] = TERMINAL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -32,17 +49,24 @@ class MetricRecord:
 
 
 @dataclass(frozen=True)
-class TrainingJobRecord:
-    """A training job as stored in the catalog."""
+class JobRecord:
+    """A job (of any kind) or a model, as stored in the catalog.
 
+    ``spec`` is what was asked for, ``details`` what the engine learned while running (best
+    trial, URL, counters); the usage and output fields are set by kinds that have them.
+    """
+
+    kind: str
     name: str
     status: str
-    secondary_status: str
     spec: dict[str, Any]
     created_at: float
     last_modified: float
+    secondary_status: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
     failure_reason: str | None = None
-    tuning_job_name: str | None = None
+    #: The job this one belongs to (a tuning job's trials name the tuning job).
+    parent: str | None = None
     started_at: float | None = None
     ended_at: float | None = None
     heartbeat_at: float | None = None

@@ -1,5 +1,11 @@
 """Catalog tables (SQLAlchemy Core).
 
+Every kind of job (training, tuning, transform, endpoint, ...) and every model lives in one
+``jobs`` table, told apart by ``kind``: one record type and one API for all of them
+(:class:`sabio.catalog.Jobs`). What is specific to a kind lives in the ``spec`` (what was
+asked for) and ``details`` (what the engine learned while running) JSON columns; the usage
+and output columns are those any job can have.
+
 Timestamps are UNIX epoch seconds (float): portable between SQLite and PostgreSQL,
 cheap to compare, and converted to ``datetime`` only at the SDK boundary.
 
@@ -15,7 +21,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -26,15 +32,17 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
-training_jobs = Table(
-    "training_jobs",
+jobs = Table(
+    "jobs",
     metadata,
+    Column("kind", String(32), primary_key=True),
     Column("name", String(63), primary_key=True),
     Column("status", String(16), nullable=False),
     Column("secondary_status", String(32), nullable=False),
     Column("failure_reason", Text, nullable=True),
     Column("spec", JSON, nullable=False),
-    Column("tuning_job_name", String(63), nullable=True, index=True),
+    Column("details", JSON, nullable=False),
+    Column("parent", String(63), nullable=True),
     Column("created_at", Float, nullable=False),
     Column("started_at", Float, nullable=True),
     Column("ended_at", Float, nullable=True),
@@ -42,7 +50,7 @@ training_jobs = Table(
     Column("heartbeat_at", Float, nullable=True),
     Column("supervisor_pid", Integer, nullable=True),
     Column("supervisor_host", String(255), nullable=True),
-    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("stop_requested", Boolean, nullable=False),
     Column("exit_code", Integer, nullable=True),
     Column("model_artifacts", Text, nullable=True),
     Column("output_data", Text, nullable=True),
@@ -52,73 +60,44 @@ training_jobs = Table(
     Column("peak_rss_bytes", BigInteger, nullable=True),
     Column("estimated_cost_usd", Float, nullable=True),
 )
-Index("ix_training_jobs_created_at", training_jobs.c.created_at)
-Index("ix_training_jobs_status", training_jobs.c.status)
+Index("ix_jobs_kind_created_at", jobs.c.kind, jobs.c.created_at)
+Index("ix_jobs_kind_status", jobs.c.kind, jobs.c.status)
+Index("ix_jobs_kind_parent", jobs.c.kind, jobs.c.parent)
 
 job_status_history = Table(
     "job_status_history",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "job_name",
-        String(63),
-        ForeignKey("training_jobs.name", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    Column("kind", String(32), nullable=False),
+    Column("job_name", String(63), nullable=False),
     Column("status", String(16), nullable=False),
     Column("secondary_status", String(32), nullable=False),
     Column("message", Text, nullable=True),
     Column("timestamp", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["kind", "job_name"],
+        ["jobs.kind", "jobs.name"],
+        name="fk_job_status_history_job",
+        ondelete="CASCADE",
+    ),
 )
+Index("ix_job_status_history_job", job_status_history.c.kind, job_status_history.c.job_name)
 
 metrics = Table(
     "metrics",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "job_name",
-        String(63),
-        ForeignKey("training_jobs.name", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    Column("kind", String(32), nullable=False),
+    Column("job_name", String(63), nullable=False),
     Column("name", String(255), nullable=False),
     Column("step", Integer, nullable=True),
     Column("value", Float, nullable=True),
     Column("timestamp", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["kind", "job_name"],
+        ["jobs.kind", "jobs.name"],
+        name="fk_metrics_job",
+        ondelete="CASCADE",
+    ),
 )
-Index("ix_metrics_job_name_name", metrics.c.job_name, metrics.c.name)
-
-
-def _lifecycle_table(name: str) -> Table:
-    """A table for a long-lived resource with a status and (maybe) a supervisor.
-
-    Tuning jobs, models, endpoints and transform jobs share this shape: their
-    kind-specific fields live in the ``spec`` (what was asked for) and ``details``
-    (what the engine learned while running: best trial, URL, counters) JSON columns.
-    """
-    table = Table(
-        name,
-        metadata,
-        Column("name", String(63), primary_key=True),
-        Column("status", String(16), nullable=False),
-        Column("failure_reason", Text, nullable=True),
-        Column("spec", JSON, nullable=False),
-        Column("details", JSON, nullable=False),
-        Column("created_at", Float, nullable=False),
-        Column("started_at", Float, nullable=True),
-        Column("ended_at", Float, nullable=True),
-        Column("last_modified", Float, nullable=False),
-        Column("heartbeat_at", Float, nullable=True),
-        Column("supervisor_pid", Integer, nullable=True),
-        Column("supervisor_host", String(255), nullable=True),
-        Column("stop_requested", Boolean, nullable=False, default=False),
-    )
-    Index(f"ix_{name}_created_at", table.c.created_at)
-    return table
-
-
-tuning_jobs = _lifecycle_table("tuning_jobs")
-models = _lifecycle_table("models")
-endpoints = _lifecycle_table("endpoints")
-transform_jobs = _lifecycle_table("transform_jobs")
+Index("ix_metrics_job_name", metrics.c.kind, metrics.c.job_name, metrics.c.name)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sabio.cli._format import status_markup, when
 from sabio.session import Session
+from sabio.training._kind import TRAINING
 
 __all__ = ["app"]
 
@@ -24,14 +25,14 @@ def list_jobs(
     limit: int = typer.Option(50, help="At most this many jobs, newest first."),
 ) -> None:
     """List training jobs, newest first."""
-    from sabio.training import reconcile
+    from sabio import supervision
 
     session = Session()
     table = Table("Name", "Status", "Secondary", "Created", "Seconds", "Instance")
-    for record in session.catalog.list_training_jobs(
+    for record in session.catalog.jobs(TRAINING).list(
         status=status, name_contains=name_contains, limit=limit
     ):
-        record = reconcile(session.catalog, record)
+        record = supervision.reconcile(session.settings, TRAINING, record)
         table.add_row(
             record.name,
             status_markup(record.status),

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from sabio.cli._format import status_markup, when
 from sabio.session import Session
+from sabio.transform._kind import TRANSFORM
 
 __all__ = ["app"]
 
@@ -74,14 +75,14 @@ def list_jobs(
     limit: int = typer.Option(50, help="At most this many jobs, newest first."),
 ) -> None:
     """List transform jobs, newest first."""
-    from sabio.transform import reconcile
+    from sabio import supervision
 
     session = Session()
     table = Table("Name", "Status", "Model", "Created", "Records", "Output")
-    for record in session.catalog.transform_jobs.list_records(
+    for record in session.catalog.jobs(TRANSFORM).list(
         status=status, name_contains=name_contains, limit=limit
     ):
-        record = reconcile(session.catalog, record)
+        record = supervision.reconcile(session.settings, TRANSFORM, record)
         table.add_row(
             record.name,
             status_markup(record.status),
@@ -127,7 +128,7 @@ def logs(
     if follow:
         follow_job(session.settings, name, typer.echo)
         return
-    session.catalog.transform_jobs.get(name)
+    session.catalog.jobs(TRANSFORM).get(name)
     log = job_dir(session.settings, name) / "logs.txt"
     if log.exists():
         typer.echo(log.read_text(errors="replace"), nl=False)

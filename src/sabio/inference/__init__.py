@@ -16,9 +16,11 @@ Example:
 from sabio.inference._codecs import choose_accept, decode, encode, media_type
 from sabio.inference._errors import ModelError, PayloadError, status_for
 from sabio.inference._handlers import Context, Handlers, load_handlers
+from sabio.inference._kind import MODEL
 from sabio.inference._prepare import model_data_url, prepare_model
 
 __all__ = [
+    "MODEL",
     "Context",
     "Handlers",
     "ModelError",

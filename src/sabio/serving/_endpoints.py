@@ -7,19 +7,16 @@ its own state, so endpoints outlive the notebook that created them.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
 import signal
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
-from sabio._config import Settings, environ, settings_to_env
-from sabio.backends._process import process_alive
-from sabio.catalog import Catalog, ResourceRecord
+from sabio import supervision
+from sabio._config import Settings
+from sabio.catalog import Catalog, JobRecord
 from sabio.exceptions import (
     ConflictError,
     JobFailedError,
@@ -27,6 +24,8 @@ from sabio.exceptions import (
     TimeoutError_,
     ValidationError,
 )
+from sabio.inference._kind import MODEL
+from sabio.serving._kind import ENDPOINT
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -40,19 +39,14 @@ __all__ = [
     "wait_for_endpoint",
 ]
 
-SERVER_MODULE = "sabio.serving._server"
 #: Statuses in which a live supervisor is expected.
-ACTIVE_STATUSES = ("Creating", "InService", "Updating")
-#: A supervisor whose heartbeat is older than this (on another host) is dead.
-STALE_SECONDS = 15.0
-#: A record still ``Creating`` without a supervisor after this long was never started.
-ORPHAN_SECONDS = 60.0
+ACTIVE_STATUSES = tuple(sorted(ENDPOINT.active))
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
 
 def endpoint_dir(settings: Settings, name: str) -> Path:
     """The endpoint's local folder (supervisor log, extracted model generations)."""
-    return settings.home / "endpoints" / name
+    return supervision.job_dir(settings, ENDPOINT, name)
 
 
 def check_name(name: str, kind: str = "Endpoint") -> None:
@@ -69,51 +63,18 @@ def check_name(name: str, kind: str = "Endpoint") -> None:
         )
 
 
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-
-
-def reconcile(catalog: Catalog, record: ResourceRecord) -> ResourceRecord:
+def reconcile(settings: Settings, record: JobRecord) -> JobRecord:
     """Mark an endpoint ``Failed`` when its server process died without saying so."""
-    if record.status not in ACTIVE_STATUSES:
-        return record
-    dead = False
-    if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        dead = not process_alive(record.supervisor_pid, SERVER_MODULE)
-    elif record.heartbeat_at is not None:
-        dead = time.time() - record.heartbeat_at > STALE_SECONDS
-    elif record.supervisor_pid is None:
-        dead = time.time() - record.created_at > ORPHAN_SECONDS
-    if not dead:
-        return record
-    time.sleep(0.05)  # let a supervisor that just finished write its outcome
-    record = catalog.endpoints.get(record.name)
-    if record.status not in ACTIVE_STATUSES:
-        return record
-    if record.supervisor_pid is not None:
-        _kill_group(record.supervisor_pid)  # its workers share its process group
-    catalog.endpoints.transition(
-        record.name,
-        "Failed",
-        only_from=ACTIVE_STATUSES,
-        failure_reason=(
-            f"The model server process (pid {record.supervisor_pid}) of endpoint "
-            f"{record.name!r} exited unexpectedly (killed, out of memory or machine restart). "
-            "Delete the endpoint and deploy it again."
-        ),
-    )
-    return catalog.endpoints.get(record.name)
+    return supervision.reconcile(settings, ENDPOINT, record)
 
 
-def describe_endpoint(settings: Settings, name: str) -> ResourceRecord:
+def describe_endpoint(settings: Settings, name: str) -> JobRecord:
     """Return an endpoint's record, reconciled.
 
     Raises:
         NotFoundError: no such endpoint (with a "Did you mean" hint).
     """
-    catalog = Catalog.open(settings)
-    return reconcile(catalog, catalog.endpoints.get(name))
+    return supervision.describe(settings, ENDPOINT, name)
 
 
 def list_endpoints(
@@ -122,16 +83,16 @@ def list_endpoints(
     status: str | None = None,
     name_contains: str | None = None,
     limit: int | None = 100,
-) -> list[ResourceRecord]:
+) -> list[JobRecord]:
     """Endpoints, newest first, reconciled."""
     catalog = Catalog.open(settings)
-    records = catalog.endpoints.list_records(name_contains=name_contains, limit=limit)
-    records = [reconcile(catalog, r) for r in records]
+    records = catalog.jobs(ENDPOINT).list(name_contains=name_contains, limit=limit)
+    records = [reconcile(settings, r) for r in records]
     return [r for r in records if status is None or r.status == status]
 
 
-def _model(catalog: Catalog, name: str) -> ResourceRecord:
-    return catalog.models.get(name)
+def _model(catalog: Catalog, name: str) -> JobRecord:
+    return catalog.jobs(MODEL).get(name)
 
 
 def create_endpoint(
@@ -148,12 +109,12 @@ def create_endpoint(
     port: int = 0,
     wait: bool = True,
     wait_timeout: float = 600.0,
-) -> ResourceRecord:
+) -> JobRecord:
     """Record an endpoint and start its server.
 
     Args:
         name: endpoint name (unique).
-        model_name: a model record (``catalog.models``).
+        model_name: a model record (``catalog.jobs(MODEL)``).
         instance_count: worker processes; each loads the model once.
         data_capture_config: SageMaker's DataCaptureConfig request dict, or None.
         max_payload_mb: larger request bodies get 413.
@@ -187,60 +148,52 @@ def create_endpoint(
         "Host": host,
         "Port": port,
     }
-    catalog.endpoints.create(name, spec, status="Creating")
+    catalog.jobs(ENDPOINT).create(name, spec, status="Creating")
     folder = endpoint_dir(settings, name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    from sabio.backends import backend_for
-
-    env = {**environ(), **settings_to_env(settings)}
-    try:
-        pid = backend_for(settings.backend).launch(SERVER_MODULE, folder, env)
-    except OSError as exc:
-        catalog.endpoints.transition(
-            name, "Failed", failure_reason=f"Cannot start the model server: {exc}"
-        )
-        raise
-    if pid is not None:
-        catalog.endpoints.update(name, supervisor_pid=pid, supervisor_host=socket.gethostname())
+    supervision.launch(settings, ENDPOINT, name)
     if wait:
         return wait_for_endpoint(settings, name, timeout=wait_timeout)
-    return catalog.endpoints.get(name)
+    return catalog.jobs(ENDPOINT).get(name)
 
 
 def wait_for_endpoint(
     settings: Settings, name: str, *, timeout: float = 600.0, model_name: str | None = None
-) -> ResourceRecord:
+) -> JobRecord:
     """Block until the endpoint is ``InService`` (serving ``model_name`` when given).
 
     Raises:
         JobFailedError: it ended ``Failed``, or an update was rolled back.
         TimeoutError_: still not in service after ``timeout`` seconds.
     """
-    catalog = Catalog.open(settings)
-    started = time.monotonic()
-    while True:
-        record = reconcile(catalog, catalog.endpoints.get(name))
-        if record.status == "Failed":
-            raise JobFailedError(
-                f"Error hosting endpoint {name}: Failed. Reason: {record.failure_reason}"
-            )
-        if record.status == "InService":
-            serving = record.details.get("ModelName")
-            if model_name is None or serving == model_name:
-                return record
-            if record.failure_reason:
-                raise JobFailedError(
-                    f"Updating endpoint {name} failed; it still serves model {serving!r}. "
-                    f"Reason: {record.failure_reason}"
-                )
-        elapsed = time.monotonic() - started
-        if elapsed > timeout:
-            raise TimeoutError_(
-                f"Endpoint {name!r} is still {record.status} after {timeout:g} s. Check "
-                f"`sabio endpoints logs {name}`."
-            )
-        time.sleep(0.01 if elapsed < 2 else 0.1)
+
+    def settled(record: JobRecord) -> bool:
+        serving = record.details.get("ModelName")
+        in_service = record.status == "InService"
+        done = in_service and (model_name is None or serving == model_name)
+        rolled_back = in_service and model_name is not None and bool(record.failure_reason)
+        return record.status == "Failed" or done or rolled_back
+
+    try:
+        record = supervision.wait(settings, ENDPOINT, name, until=settled, timeout=timeout)
+    except TimeoutError_:
+        status = Catalog.open(settings).jobs(ENDPOINT).get(name).status
+        raise TimeoutError_(
+            f"Endpoint {name!r} is still {status} after {timeout:g} s. Check "
+            f"`sabio endpoints logs {name}`."
+        ) from None
+    if record.status == "Failed":
+        raise JobFailedError(
+            f"Error hosting endpoint {name}: Failed. Reason: {record.failure_reason}"
+        )
+    serving = record.details.get("ModelName")
+    if model_name is not None and serving != model_name:
+        raise JobFailedError(
+            f"Updating endpoint {name} failed; it still serves model {serving!r}. "
+            f"Reason: {record.failure_reason}"
+        )
+    return record
 
 
 def update_endpoint(
@@ -250,7 +203,7 @@ def update_endpoint(
     model_name: str | None = None,
     instance_count: int | None = None,
     wait: bool = True,
-) -> ResourceRecord:
+) -> JobRecord:
     """Serve another model (and/or another number of workers) without downtime.
 
     The new workers load the model and accept requests before the old ones stop.
@@ -261,7 +214,7 @@ def update_endpoint(
         JobFailedError: (``wait``) the new model failed to load; the old one keeps serving.
     """
     catalog = Catalog.open(settings)
-    record = reconcile(catalog, catalog.endpoints.get(name))
+    record = reconcile(settings, catalog.jobs(ENDPOINT).get(name))
     if record.status != "InService":
         raise ConflictError(
             f"Endpoint {name!r} is {record.status}: only an InService endpoint can be updated."
@@ -275,13 +228,14 @@ def update_endpoint(
         if instance_count < 1:
             raise ValidationError(f"instance_count must be at least 1, got {instance_count}.")
         spec["InitialInstanceCount"] = instance_count
-    catalog.endpoints.update(name, spec=spec)
-    catalog.endpoints.transition(name, "Updating", failure_reason=None)
-    if record.supervisor_pid is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(record.supervisor_pid, signal.SIGHUP)  # look now, not at the next beat
+    catalog.jobs(ENDPOINT).update(name, spec=spec)
+    catalog.jobs(ENDPOINT).transition(name, "Updating", failure_reason=None)
+    if record.supervisor_pid is not None:  # look now, not at the next beat
+        supervision.backend_for(settings.backend).signal(
+            ENDPOINT, record.supervisor_pid, record.supervisor_host, signal.SIGHUP
+        )
     if not wait:
-        return catalog.endpoints.get(name)
+        return catalog.jobs(ENDPOINT).get(name)
     record = wait_for_endpoint(settings, name, model_name=str(spec["ModelName"]))
     if len(record.details.get("Workers", [])) != int(spec["InitialInstanceCount"]):
         raise JobFailedError(
@@ -296,21 +250,21 @@ def delete_endpoint(settings: Settings, name: str, *, timeout: float = 30.0) -> 
     Raises:
         NotFoundError: no such endpoint (with a "Did you mean" hint).
     """
-    catalog = Catalog.open(settings)
-    record = catalog.endpoints.get(name)
-    catalog.endpoints.transition(name, "Deleting")
-    catalog.endpoints.request_stop(name)
-    pid = record.supervisor_pid
-    if pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        was_alive = process_alive(pid, SERVER_MODULE)
+    jobs = Catalog.open(settings).jobs(ENDPOINT)
+    record = jobs.get(name)
+    jobs.transition(name, "Deleting")
+    jobs.request_stop(name)
+    pid, host = record.supervisor_pid, record.supervisor_host
+    backend = supervision.backend_for(settings.backend)
+    if pid is not None:
+        was_alive = bool(backend.alive(ENDPOINT, pid, host))
         if was_alive:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+            backend.signal(ENDPOINT, pid, host, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while process_alive(pid, SERVER_MODULE) and time.monotonic() < deadline:
+            while backend.alive(ENDPOINT, pid, host) and time.monotonic() < deadline:
                 time.sleep(0.01)
         if was_alive or record.status in ACTIVE_STATUSES:
-            _kill_group(pid)  # anything left of it (workers included)
-    if not catalog.endpoints.delete(name):
+            backend.kill(ENDPOINT, pid, host)  # anything left of it (workers included)
+    if not jobs.delete(name):
         raise NotFoundError(f"Endpoint {name!r} was deleted by someone else meanwhile.")
     shutil.rmtree(endpoint_dir(settings, name), ignore_errors=True)

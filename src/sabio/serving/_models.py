@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sabio._config import Settings
-from sabio.catalog import Catalog, ResourceRecord
+from sabio.catalog import Catalog, JobRecord
 from sabio.inference import model_data_url
+from sabio.inference._kind import MODEL
 
 __all__ = ["create_model", "delete_model", "describe_model"]
 
 
-def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> ResourceRecord:
+def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> JobRecord:
     """Record a model (``spec`` in SageMaker's CreateModel shape plus sabio's code fields).
 
     Raises:
@@ -27,16 +28,20 @@ def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> Resourc
             f"Model {name!r} has no ModelDataUrl: pass model_data= (the model.tar.gz of a "
             "training job, or a local folder)."
         )
-    return Catalog.open(settings).models.create(name, {**spec, "ModelName": name}, status="Created")
+    return (
+        Catalog.open(settings)
+        .jobs(MODEL)
+        .create(name, {**spec, "ModelName": name}, status="Created")
+    )
 
 
-def describe_model(settings: Settings, name: str) -> ResourceRecord:
+def describe_model(settings: Settings, name: str) -> JobRecord:
     """Return a model record.
 
     Raises:
         NotFoundError: no such model (with a "Did you mean" hint).
     """
-    return Catalog.open(settings).models.get(name)
+    return Catalog.open(settings).jobs(MODEL).get(name)
 
 
 def delete_model(settings: Settings, name: str) -> None:
@@ -46,5 +51,5 @@ def delete_model(settings: Settings, name: str) -> None:
         NotFoundError: no such model.
     """
     catalog = Catalog.open(settings)
-    catalog.models.get(name)
-    catalog.models.delete(name)
+    catalog.jobs(MODEL).get(name)
+    catalog.jobs(MODEL).delete(name)

@@ -17,24 +17,24 @@ import select
 import shutil
 import signal
 import socket
-import sys
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sabio import supervision
 from sabio._config import Settings, load_settings
-from sabio.backends._process import finish_child
-from sabio.catalog import Catalog
 from sabio.inference import Handlers, prepare_model
+from sabio.inference._kind import MODEL
+from sabio.serving._kind import ENDPOINT
+from sabio.supervision._process import finish_child
 
-__all__ = ["HEARTBEAT_SECONDS", "EndpointServer", "main"]
+__all__ = ["EndpointProgram", "EndpointServer"]
 
-HEARTBEAT_SECONDS = 2.0
 READY_TIMEOUT_SECONDS = 600.0
 STOP_GRACE_SECONDS = 10.0
-REASON_LIMIT = 1024
+
 #: More crashes than this within ``CRASH_WINDOW_SECONDS`` fail the endpoint.
 MAX_CRASHES = 5
 CRASH_WINDOW_SECONDS = 60.0
@@ -59,18 +59,18 @@ def _reason(exc: BaseException) -> str:
     from sabio.exceptions import SabioError
 
     text = str(exc) if isinstance(exc, SabioError | _Refused) else f"{type(exc).__name__}: {exc}"
-    return text[:REASON_LIMIT]
+    return supervision.failure_reason(text)
 
 
-class EndpointServer:
-    """Runs one endpoint until it is deleted. Construct with its folder; call :meth:`run`."""
+class EndpointServer(supervision.Supervisor):
+    """Runs one endpoint until it is deleted. Construct with its folder; call :meth:`run`.
+
+    Its loop is single-threaded (forking workers stays safe), so it beats the heartbeat
+    itself rather than from the kernel's heartbeat thread.
+    """
 
     def __init__(self, folder: Path, settings: Settings) -> None:
-        self.folder = folder
-        self.name = folder.name
-        self.settings = settings
-        self.catalog = Catalog.open(settings)
-        self.resources = self.catalog.endpoints
+        super().__init__(ENDPOINT, folder, settings)
         self.sock: socket.socket | None = None
         self.workers: dict[int, _Worker] = {}
         self.retiring: dict[int, _Worker] = {}
@@ -88,28 +88,25 @@ class EndpointServer:
 
     # ------------------------------------------------------------- signals
     def _on_signal(self, signum: int, _frame: Any) -> None:
-        if signum == signal.SIGTERM:
+        if signum in (signal.SIGTERM, signal.SIGUSR1):
             self._stop = True
         elif signum == signal.SIGHUP:
             self._check = True
 
     def _install_signals(self) -> None:
         signal.set_wakeup_fd(self._wake_w)
-        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+        for signum in (signal.SIGTERM, signal.SIGUSR1, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(signum, self._on_signal)
+
+    def request_stop(self, reason: str) -> None:
+        super().request_stop(reason)
+        self._stop = True
 
     # ---------------------------------------------------------------- run
     def run(self) -> int:
         """Serve until deleted; returns the process exit code."""
         self._install_signals()
-        record = self.resources.get(self.name)
-        self.resources.update(
-            self.name,
-            supervisor_pid=os.getpid(),
-            supervisor_host=socket.gethostname(),
-            heartbeat_at=time.time(),
-        )
-        spec = record.spec
+        spec = self.claim().spec
         try:
             self.sock = _listen(str(spec.get("Host", "127.0.0.1")), int(spec.get("Port") or 0))
             self._start_generation(spec)
@@ -119,11 +116,12 @@ class EndpointServer:
             if not isinstance(exc, _Refused):
                 traceback.print_exc()
             self._shutdown()
-            self.resources.transition(self.name, "Failed", failure_reason=reason)
+            self.jobs.transition(self.name, "Failed", failure_reason=reason)
+            self.finish()
             return 1
         host, port = self.sock.getsockname()[:2]
         url = f"http://{host}:{port}"
-        applied = self.resources.transition(
+        applied = self.jobs.transition(
             self.name,
             "InService",
             only_from=("Creating",),
@@ -134,6 +132,7 @@ class EndpointServer:
             _log(f"endpoint {self.name} is InService at {url} with {len(self.workers)} worker(s)")
             self._loop()
         self._shutdown()
+        self.finish()
         return 0
 
     def _details(self, **extra: Any) -> dict[str, Any]:
@@ -143,7 +142,7 @@ class EndpointServer:
     def _start_generation(self, spec: dict[str, Any]) -> None:
         """Fetch the model of ``spec`` and start its workers; raise if any fails to load."""
         model_name = str(spec["ModelName"])
-        model = self.catalog.models.get(model_name)
+        model = self.catalog.jobs(MODEL).get(model_name)
         generation = self.generation + 1
         _model_dir, handlers = prepare_model(
             self.settings, model.spec, self.folder / f"gen-{generation}"
@@ -191,7 +190,7 @@ class EndpointServer:
         and database connections, then serve requests until told to stop."""
         os.close(ready_r)
         signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+        for signum in (signal.SIGTERM, signal.SIGUSR1, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
         os.close(self._wake_r)
         os.close(self._wake_w)
@@ -307,11 +306,11 @@ class EndpointServer:
             self._fail(f"A restarted worker could not load the model: {_reason(exc)}")
             return
         self.workers[worker.pid] = worker
-        self.resources.update(self.name, details={"Workers": sorted(self.workers)})
+        self.jobs.update(self.name, details={"Workers": sorted(self.workers)})
 
     def _fail(self, reason: str) -> None:
         _log(reason)
-        self.resources.transition(self.name, "Failed", failure_reason=reason[:REASON_LIMIT])
+        self.jobs.transition(self.name, "Failed", failure_reason=supervision.failure_reason(reason))
         self._stop = True
 
     def _clean_generations(self) -> None:
@@ -323,7 +322,7 @@ class EndpointServer:
 
     # ---------------------------------------------------------------- loop
     def _loop(self) -> None:
-        next_beat = time.monotonic() + HEARTBEAT_SECONDS
+        next_beat = time.monotonic() + supervision.HEARTBEAT_SECONDS
         while not self._stop:
             timeout = max(0.0, next_beat - time.monotonic())
             with contextlib.suppress(InterruptedError):
@@ -336,15 +335,15 @@ class EndpointServer:
                 break
             if self._check or time.monotonic() >= next_beat:
                 self._check = False
-                next_beat = time.monotonic() + HEARTBEAT_SECONDS
+                next_beat = time.monotonic() + supervision.HEARTBEAT_SECONDS
                 try:
                     self._beat()
                 except Exception as exc:  # keep serving through transient database errors
                     _log(f"heartbeat error: {type(exc).__name__}: {exc}")
 
     def _beat(self) -> None:
-        self.resources.heartbeat(self.name)
-        record = self.resources.get(self.name)
+        self.jobs.heartbeat(self.name)
+        record = self.jobs.get(self.name)
         if record.stop_requested or record.status in ("Deleting", "Failed"):
             self._stop = True
             return
@@ -362,16 +361,16 @@ class EndpointServer:
             reason = f"Updating to model {spec.get('ModelName')!r} failed: {_reason(exc)}"
             _log(reason)
             # Keep serving the old model, as SageMaker rolls back a failed update.
-            self.resources.update(self.name, spec=previous)
-            self.resources.transition(
+            self.jobs.update(self.name, spec=previous)
+            self.jobs.transition(
                 self.name,
                 "InService",
-                failure_reason=reason[:REASON_LIMIT],
+                failure_reason=supervision.failure_reason(reason),
                 details={"LastUpdateStatus": "Failed"},
             )
             return
         self._await_retired()
-        self.resources.transition(
+        self.jobs.transition(
             self.name,
             "InService",
             failure_reason=None,
@@ -410,37 +409,12 @@ def _reaped(pid: int) -> bool:
     return done == pid
 
 
-def _warm_up() -> None:
-    """Imports every endpoint needs, done once by a standby before it forks."""
-    import httptools  # noqa: F401
-    import numpy  # noqa: F401
+class EndpointProgram(supervision.Program):
+    """The endpoint supervisor program; its warm pool pre-imports the model server."""
 
-    import sabio.inference
-    import sabio.serving._worker
-    import sabio.storage  # noqa: F401
-
-    Catalog.open(load_settings())
-
-
-def _serve_standby() -> int:
-    """Standby mode: warm up, then fork one supervisor per endpoint folder read from stdin
-    (see :func:`sabio.backends._forkserver.serve_fork_requests`)."""
-    from sabio.backends._forkserver import serve_fork_requests
-
-    _warm_up()
-    return serve_fork_requests(lambda folder: EndpointServer(folder, load_settings()).run())
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``<endpoint-dir>`` or ``--standby``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sabio.serving._server <endpoint-dir>|--standby", file=sys.stderr)
-        return 2
-    if argv[0] == "--standby":
-        return _serve_standby()
-    return EndpointServer(Path(argv[0]), load_settings()).run()
+    def run(self, folder: Path, prepared: Any = None, warm_pool: str | None = None) -> int:
+        return EndpointServer(folder, load_settings()).run()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    supervision.main(ENDPOINT, EndpointProgram())

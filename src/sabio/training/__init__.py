@@ -1,39 +1,41 @@
 """Training jobs: the SageMaker script-mode contract, the supervisor and its launcher."""
 
-from sabio.backends._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
+from sabio.supervision._instances import PRICES_AS_OF, InstanceType, instance_type, load_prices
 from sabio.training._artifacts import pack_code, pack_folder
 from sabio.training._jobs import (
-    adopt_standby,
+    adopt_warm_pool,
     describe,
     follow,
     job_dir,
+    lend_warm_pool,
     metrics_file,
-    prepare_standby,
-    reconcile,
+    prepare_warm_pool,
     stop,
     submit,
     wait,
 )
+from sabio.training._kind import TRAINING
 from sabio.training._spec import ChannelSpec, MetricDefinition, TrainingJobSpec, check_job_name
 
 __all__ = [
     "PRICES_AS_OF",
+    "TRAINING",
     "ChannelSpec",
     "InstanceType",
     "MetricDefinition",
     "TrainingJobSpec",
-    "adopt_standby",
+    "adopt_warm_pool",
     "check_job_name",
     "describe",
     "follow",
     "instance_type",
     "job_dir",
+    "lend_warm_pool",
     "load_prices",
     "metrics_file",
     "pack_code",
     "pack_folder",
-    "prepare_standby",
-    "reconcile",
+    "prepare_warm_pool",
     "stop",
     "submit",
     "wait",

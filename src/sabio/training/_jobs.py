@@ -1,46 +1,39 @@
-"""Submitting, describing, stopping and following training jobs."""
+"""Submitting, describing, stopping and following training jobs (the kernel does the
+lifecycle: ``sabio.supervision``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sabio._config import Settings, environ, settings_to_env
-from sabio.backends import TRAINING_SUPERVISOR, backend_for
-from sabio.backends._follow import follow_folder, signal_stop
-from sabio.backends._instances import instance_type
-from sabio.backends._process import process_alive
-from sabio.catalog import Catalog, TrainingJobRecord
+from sabio import supervision
+from sabio._config import Settings
+from sabio.catalog import Catalog, JobRecord
 from sabio.storage import Store
+from sabio.supervision._instances import instance_type
 from sabio.training._channels import check_channel
+from sabio.training._kind import TRAINING
 from sabio.training._layout import HostLayout
-from sabio.training._process import kill_process_group
 from sabio.training._spec import TrainingJobSpec
 
 __all__ = [
-    "adopt_standby",
+    "adopt_warm_pool",
     "describe",
     "follow",
     "job_dir",
+    "lend_warm_pool",
     "metrics_file",
-    "prepare_standby",
-    "reconcile",
+    "prepare_warm_pool",
     "stop",
     "submit",
     "wait",
 ]
 
-SUPERVISOR_MODULE = TRAINING_SUPERVISOR
-#: A supervisor whose heartbeat is older than this (and whose process is gone) is dead.
-STALE_SECONDS = 15.0
-
 
 def job_dir(settings: Settings, name: str) -> Path:
     """The local folder of a job (logs, hosts' ``/opt/ml`` folders, markers)."""
-    return settings.jobs_dir / name
+    return supervision.job_dir(settings, TRAINING, name)
 
 
 def metrics_file(settings: Settings, job_name: str, host: str = "algo-1") -> Path:
@@ -54,34 +47,50 @@ def metrics_file(settings: Settings, job_name: str, host: str = "algo-1") -> Pat
     return HostLayout(job_dir(settings, job_name) / host).metrics_file
 
 
-def prepare_standby(settings: Settings, builtin_module: str, timeout: float = 15.0) -> bool:
-    """Have the backend warm a supervisor for jobs of ``builtin_module`` now.
+def prepare_warm_pool(settings: Settings, builtin_module: str, timeout: float = 15.0) -> bool:
+    """Have the backend warm a supervisor for training jobs of ``builtin_module`` now.
 
-    For a caller about to submit many jobs of one built-in (a tuning job): the local
-    backend otherwise starts its pre-imported standby only at the second job and uses it
-    once it is ready, so the first jobs pay a cold interpreter and framework import each.
-    Waits up to ``timeout`` seconds for the standby to be ready; returns whether it is
-    (False also when the backend keeps no standby, and jobs then simply start cold).
+    For a caller about to submit many jobs of one built-in (a tuning job): the warm pool
+    otherwise starts only at the second job and is used once it is ready, so the first jobs
+    pay a cold interpreter and framework import each. Waits up to ``timeout`` seconds;
+    returns whether it is ready (False also when the backend keeps no warm pool, and jobs
+    then simply start cold).
     """
-    prepare = getattr(backend_for(settings.backend), "prepare", None)
-    if prepare is None:
-        return False
-    env = {**environ(), **settings_to_env(settings)}  # the same key submit() launches with
-    return bool(prepare(SUPERVISOR_MODULE, env, (builtin_module,), timeout))
+    backend = supervision.backend_for(settings.backend)
+    env = supervision.job_env(settings)
+    return backend.prepare_warm(TRAINING, env, (builtin_module,), timeout)
 
 
-def adopt_standby(settings: Settings, argument: str, fds: tuple[int, int] = (3, 4)) -> bool:
-    """Use the standby a parent process started for this one (``sabio.backends.start_standby``)
-    for the jobs this process submits; :func:`prepare_standby` then waits for it instead of starting
-    another. Returns False (and lets it go) when it does not match this process's jobs.
+def lend_warm_pool(
+    settings: Settings, builtin_module: str, keep_alive: float = 0.0
+) -> supervision.WarmHandoff | None:
+    """A warm pool for the training jobs of ``builtin_module`` that a process this one is
+    about to start will submit (a tuning job's supervisor); None when the backend keeps
+    none. Pass it to :func:`sabio.supervision.launch` as ``handoff``, or
+    :meth:`~sabio.supervision.WarmHandoff.discard` it when that process is not started.
+
+    With ``keep_alive`` seconds (``keep_alive_period_in_seconds``) this process keeps it as
+    its own warm pool once that process is done with it. This module imports nothing heavy,
+    so a caller can start it before its own imports.
+
+    Raises:
+        OSError: it could not be started.
     """
-    adopt = getattr(backend_for(settings.backend), "adopt", None)
-    env = {**environ(), **settings_to_env(settings)}
-    if adopt is None:
-        for fd in fds:
-            os.close(fd)
-        return False
-    return bool(adopt(SUPERVISOR_MODULE, env, argument, fds))
+    backend = supervision.backend_for(settings.backend)
+    env = supervision.job_env(settings)
+    return backend.lend_warm(TRAINING, env, (builtin_module,), keep_alive)
+
+
+def adopt_warm_pool(settings: Settings, argument: str) -> bool:
+    """Use the warm pool a parent process lent this one (:func:`lend_warm_pool`) for the
+    training jobs it submits; :func:`prepare_warm_pool` then waits for it instead of starting
+    another. False (and it is let go) when it does not match this process's jobs.
+
+    Raises:
+        OSError: the warm pool's descriptors are not open in this process.
+    """
+    backend = supervision.backend_for(settings.backend)
+    return backend.adopt_warm(TRAINING, supervision.job_env(settings), argument)
 
 
 def submit(
@@ -90,7 +99,7 @@ def submit(
     store: Store | None = None,
     code_archive: Path | None = None,
     keep_alive: float = 0.0,
-) -> TrainingJobRecord:
+) -> JobRecord:
     """Validate a spec, record the job, upload its code and start its supervisor; return the
     job's record (with the supervisor's pid when the backend gave one).
 
@@ -114,18 +123,24 @@ def submit(
     folder = job_dir(settings, spec.job_name)
     if (code_archive is None) != (spec.code_uri is None):
         raise ValueError("submit() needs code_archive exactly when spec.code_uri is set")
-    record = catalog.create_training_job(
-        spec.job_name, spec.model_dump(mode="json"), tuning_job_name=spec.tuning_job_name
+    jobs = catalog.jobs(TRAINING)
+    record = jobs.create(
+        spec.job_name,
+        spec.model_dump(mode="json"),
+        status="InProgress",
+        secondary_status="Starting",
+        message="Launching requested ML instances",
+        parent=spec.tuning_job_name,
     )
     if code_archive is not None and spec.code_uri is not None:
         try:
             store.put_file(code_archive, spec.code_uri)
         except Exception as exc:
-            catalog.transition(
+            jobs.transition(
                 spec.job_name,
                 "Failed",
-                "Failed",
-                "Training job failed",
+                secondary_status="Failed",
+                message="Training job failed",
                 failure_reason=f"ClientError: cannot upload the code to {spec.code_uri}: {exc}",
             )
             raise
@@ -133,78 +148,23 @@ def submit(
     for stale in ("done", "logs.txt"):
         (folder / stale).unlink(missing_ok=True)
     (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
-    env = {**environ(), **settings_to_env(settings)}
-    try:
-        preload = (spec.builtin_module,) if spec.builtin_module else ()
-        pid = backend_for(settings.backend).launch(
-            SUPERVISOR_MODULE, folder, env, preload, keep_alive
-        )
-    except OSError as exc:
-        catalog.transition(
-            spec.job_name,
-            "Failed",
-            "Failed",
-            "Training job failed",
-            failure_reason=f"InternalServerError: cannot start the supervisor: {exc}",
-        )
-        raise
+    preload = (spec.builtin_module,) if spec.builtin_module else ()
+    pid = supervision.launch(
+        settings, TRAINING, spec.job_name, preload=preload, keep_alive=keep_alive
+    )
     if pid is not None:
-        catalog.update_training_job(spec.job_name, supervisor_pid=pid)
         record = dataclasses.replace(record, supervisor_pid=pid)
     return record
 
 
-def reconcile(catalog: Catalog, record: TrainingJobRecord) -> TrainingJobRecord:
-    """Mark a job ``Failed`` when its supervisor died without recording an outcome."""
-    if record.is_terminal:
-        return record
-    import socket
-
-    dead = False
-    if record.supervisor_pid is not None and record.supervisor_host in (None, socket.gethostname()):
-        dead = not process_alive(record.supervisor_pid, SUPERVISOR_MODULE)
-        if dead:
-            # Wait out the supervisor's last write (it may have just finished).
-            time.sleep(0.05)
-            record = catalog.get_training_job(record.name)
-            if record.is_terminal:
-                return record
-    elif record.heartbeat_at is not None:
-        dead = time.time() - record.heartbeat_at > STALE_SECONDS
-    if not dead:
-        return record
-    if record.supervisor_pid is not None:
-        kill_process_group(record.supervisor_pid)
-    catalog.transition(
-        record.name,
-        "Failed",
-        "Failed",
-        "Training job failed",
-        failure_reason=(
-            "InternalServerError: the job's supervisor process "
-            f"(pid {record.supervisor_pid}) died without recording an outcome (killed, "
-            "out of memory or machine restart). Its programs were stopped; re-run the job."
-        ),
-    )
-    return catalog.get_training_job(record.name, with_history=True)
-
-
-def describe(settings: Settings, name: str) -> TrainingJobRecord:
+def describe(settings: Settings, name: str) -> JobRecord:
     """Return a job with its history, reconciling a dead supervisor first."""
-    catalog = Catalog.open(settings)
-    record = catalog.get_training_job(name, with_history=True)
-    return reconcile(catalog, record)
+    return supervision.describe(settings, TRAINING, name)
 
 
 def stop(settings: Settings, name: str) -> bool:
     """Ask a running job to stop; returns False when it had already ended."""
-    catalog = Catalog.open(settings)
-    record = reconcile(catalog, catalog.get_training_job(name))
-    if record.is_terminal or not catalog.request_stop(name):
-        return False
-    record = catalog.get_training_job(name)
-    signal_stop(record.supervisor_pid, record.heartbeat_at)
-    return True
+    return supervision.stop(settings, TRAINING, name)
 
 
 def follow(
@@ -213,26 +173,15 @@ def follow(
     write: Callable[[str], None] | None,
     *,
     timeout: float | None = None,
-    poll_seconds: float = 0.02,
-) -> TrainingJobRecord:
+) -> JobRecord:
     """Stream a job's log to ``write`` (None: just wait) until it ends; return the record.
 
     Raises:
         TimeoutError_: the job did not end within ``timeout`` seconds.
     """
-    catalog = Catalog.open(settings)
-    follow_folder(
-        job_dir(settings, name),
-        write,
-        ended=lambda: reconcile(catalog, catalog.get_training_job(name)).is_terminal,
-        timeout=timeout,
-        timeout_message=f"Training job {name!r} did not finish within {timeout} s; it is "
-        "still running. Wait again, or stop it with `sabio jobs stop`.",
-        poll_seconds=poll_seconds,
-    )
-    return catalog.get_training_job(name, with_history=True)
+    return supervision.follow(settings, TRAINING, name, write, timeout=timeout)
 
 
-def wait(settings: Settings, name: str, timeout: float | None = None) -> TrainingJobRecord:
+def wait(settings: Settings, name: str, timeout: float | None = None) -> JobRecord:
     """Block until a job ends (without printing its log)."""
-    return follow(settings, name, None, timeout=timeout)
+    return supervision.wait(settings, TRAINING, name, timeout=timeout)

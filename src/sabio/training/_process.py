@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import os
 import signal
 import subprocess
 import threading
@@ -101,11 +100,3 @@ class HostProcess:
         """Wait for the output threads to finish."""
         for thread in self._threads:
             thread.join(timeout)
-
-
-def kill_process_group(pgid: int) -> None:
-    """Kill every process of a group (used to clean up after a dead supervisor)."""
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass

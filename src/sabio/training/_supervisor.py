@@ -3,41 +3,40 @@
 It owns the job's state: it reserves CPU slots, lays out the hosts' folders, runs the
 program on every host, pumps logs and metrics into the job folder and the catalog,
 enforces ``max_run`` and stop requests, uploads the artifacts, and records the outcome.
-A heartbeat lets any reader tell when the supervisor has died (see ``_reconcile``).
+The kernel's :class:`~sabio.supervision.Supervisor` gives it the heartbeat, stop requests
+and ``done`` marker; its :class:`Program` gives warm pools pre-forked built-in programs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
-import signal
-import socket
-import sys
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sabio import supervision
 from sabio._config import Settings, load_settings
-from sabio.backends._instances import instance_type
-from sabio.catalog import Catalog
 from sabio.storage import Store
+from sabio.supervision._instances import instance_type
+from sabio.supervision._slots import SlotReservation
 from sabio.training._artifacts import pack_folder
 from sabio.training._channels import materialize
 from sabio.training._code import command_for, install_requirements, unpack_code
+from sabio.training._kind import TRAINING
 from sabio.training._layout import HostLayout, decode_hyperparameters, host_names, to_cmd_args
 from sabio.training._metrics import MetricFileFollower, RegexMetricParser
 from sabio.training._process import HostProcess
-from sabio.training._slots import SlotReservation
 from sabio.training._spec import TrainingJobSpec
-from sabio.training._warm import PreForked, can_fork
+from sabio.training._warm import MAX_PREFORK, PreForked, can_fork, is_warm, prefork, warm_up
 
-__all__ = ["HEARTBEAT_SECONDS", "Supervisor", "main"]
+__all__ = ["Supervisor", "TrainingProgram"]
 
-HEARTBEAT_SECONDS = 2.0
 STOP_GRACE_SECONDS = 10.0
-FAILURE_REASON_LIMIT = 1024
 
 
 class _Stopped(Exception):
@@ -47,18 +46,17 @@ class _Stopped(Exception):
         self.reason = reason
 
 
-class Supervisor:
+class Supervisor(supervision.Supervisor):
     """Runs one job to its end. Construct with the job folder; call :meth:`run`."""
 
     def __init__(
         self, job_dir: Path, settings: Settings, warm: list[PreForked] | None = None
     ) -> None:
+        super().__init__(TRAINING, job_dir, settings)
         self.job_dir = job_dir
         self._warm = list(warm or [])
-        self.settings = settings
         self.spec = TrainingJobSpec.model_validate_json((job_dir / "spec.json").read_text())
         self.name = self.spec.job_name
-        self.catalog = Catalog.open(settings)
         self.store = Store(settings)
         self.hosts = host_names(self.spec.instance_count)
         self.layouts = [HostLayout(job_dir / host) for host in self.hosts]
@@ -71,12 +69,8 @@ class Supervisor:
         # flush and the final one must not interleave (see _flush_metrics).
         self._flush_lock = threading.Lock()
         self._unsaved: list[dict[str, Any]] = []
-        self._heartbeat: threading.Thread | None = None
         self._parser = RegexMetricParser(self.spec.metric_definitions)
         self._followers = [MetricFileFollower(layout.metrics_file) for layout in self.layouts]
-        self._wake = threading.Event()
-        self._stop_reason: str | None = None
-        self._finished = threading.Event()
         self._processes: list[HostProcess] = []
         self._created_at = time.time()  # the catalog's value replaces it in run()
 
@@ -89,7 +83,9 @@ class Supervisor:
     def _status(self, status: str, secondary: str, message: str, **values: Any) -> bool:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         self.log(f"{stamp} {secondary} - {message}")
-        return self.catalog.transition(self.name, status, secondary, message, **values)
+        return self.jobs.transition(
+            self.name, status, secondary_status=secondary, message=message, **values
+        )
 
     def _on_line(self, host: str, _stream: str, line: str) -> None:
         self.log(line if len(self.hosts) == 1 else f"[{host}] {line}")
@@ -124,7 +120,7 @@ class Supervisor:
             if not batch:
                 return
             try:
-                self.catalog.add_metrics(self.name, batch)
+                self.jobs.add_metrics(self.name, batch)
             except Exception:
                 self._unsaved = batch
                 raise
@@ -132,39 +128,17 @@ class Supervisor:
     def _programs_ended(self) -> bool:
         return bool(self._processes) and all(p.finished for p in self._processes)
 
-    # --------------------------------------------------------------- heartbeat
-    def _heartbeat_loop(self) -> None:
-        while not self._finished.wait(HEARTBEAT_SECONDS):
-            try:
-                self.catalog.heartbeat(self.name)
-                self._flush_metrics()
-                if self.catalog.get_training_job(self.name).stop_requested:
-                    self.request_stop("Stopped at the user's request.")
-            except Exception as exc:  # keep beating through transient DB errors
-                self.log(f"sabio: heartbeat error: {exc}")
-
-    def request_stop(self, reason: str) -> None:
-        """Ask the run to stop (from a signal, the heartbeat or max_run)."""
-        if self._stop_reason is None:
-            self._stop_reason = reason
-        self._wake.set()
+    def _beat(self) -> None:
+        self.jobs.heartbeat(self.name)
+        self._flush_metrics()
 
     # --------------------------------------------------------------------- run
     def run(self) -> int:
         """Run the job to its end; returns the supervisor's exit code."""
         start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        self.catalog.update_training_job(
-            self.name,
-            supervisor_pid=os.getpid(),
-            supervisor_host=socket.gethostname(),
-            heartbeat_at=time.time(),
-        )
-        record = self.catalog.get_training_job(self.name)
+        record = self.claim()
         self._created_at = record.created_at
-        if record.stop_requested:
-            self.request_stop("Stopped at the user's request.")
-        self._heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
-        self._heartbeat.start()
+        self.start_heartbeat(self._beat)
         self.log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Starting - Starting the training job...")
         instance = instance_type(self.spec.instance_type, self.settings.price_table)
         slots = SlotReservation(
@@ -205,7 +179,7 @@ class Supervisor:
                 "Failed",
                 "Failed",
                 "Training job failed",
-                failure_reason=error.reason[:FAILURE_REASON_LIMIT],
+                failure_reason=supervision.failure_reason(error.reason),
                 exit_code=error.exit_code,
                 **values,
             )
@@ -222,7 +196,7 @@ class Supervisor:
                 "Failed",
                 "Failed",
                 "Training job failed",
-                failure_reason=reason[:FAILURE_REASON_LIMIT],
+                failure_reason=supervision.failure_reason(reason),
                 **values,
             )
             return 1
@@ -231,13 +205,12 @@ class Supervisor:
                 child.cancel()
             self._warm.clear()
             slots.release()
-            self._finished.set()
-            self._heartbeat.join(timeout=HEARTBEAT_SECONDS * 5)
+            self.stop_heartbeat()
             try:
                 self._flush_metrics(final=self._programs_ended())
             except Exception as exc:
                 self.log(f"sabio: could not record the last metrics: {exc}")
-            (self.job_dir / "done").write_text(str(time.time()))
+            self.finish()
             self._log.close()
 
     def _reserve(self, slots: SlotReservation, wanted: int) -> None:
@@ -251,8 +224,8 @@ class Supervisor:
         def on_wait() -> None:
             self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
 
-        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self._stop_reason is not None):
-            raise _Stopped("Stopped", self._stop_reason or "Stopped while waiting for CPU slots.")
+        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
+            raise _Stopped("Stopped", self.stop_reason or "Stopped while waiting for CPU slots.")
 
     def _prepare(self) -> None:
         spec = self.spec
@@ -308,7 +281,7 @@ class Supervisor:
             env["OMP_NUM_THREADS"] = env.get("OMP_NUM_THREADS", str(num_cpus))
             warm = self._warm.pop(0) if self._warm and can_fork(env) else None
             process = HostProcess(
-                self.hosts[index], command, layout.code, env, self._on_line, self._wake, warm
+                self.hosts[index], command, layout.code, env, self._on_line, self.wake, warm
             )
             if index == 0 and process.warm:
                 self.log("sabio: started the built-in from a pre-imported process.")
@@ -325,15 +298,15 @@ class Supervisor:
                     f"MaxRuntimeExceeded: the job ran longer than max_run={self.spec.max_run} s "
                     "and was stopped. Raise max_run or make the script faster."
                 )
-            if self._stop_reason is not None:
+            if self.stop_reason is not None:
                 self._terminate_all()
-                secondary = "MaxRuntimeExceeded" if "MaxRuntime" in self._stop_reason else "Stopped"
+                secondary = "MaxRuntimeExceeded" if "MaxRuntime" in self.stop_reason else "Stopped"
                 if secondary == "Stopped":
                     self._status("Stopping", "Stopping", "Stopping the training job")
-                raise _Stopped(secondary, self._stop_reason)
+                raise _Stopped(secondary, self.stop_reason)
             # Wakes on: a host exiting, a stop request, or max_run.
-            self._wake.wait(timeout=min(remaining, 3600.0))
-            self._wake.clear()
+            self.wake.wait(timeout=min(remaining, 3600.0))
+            self.wake.clear()
         for process in self._processes:
             process.join()
         failed = [p for p in self._processes if p.proc.returncode != 0]
@@ -352,7 +325,7 @@ class Supervisor:
         if failure.is_file():
             text = failure.read_text(errors="replace").strip()
             if text:
-                return text[:FAILURE_REASON_LIMIT]
+                return supervision.failure_reason(text)
         code = process.proc.returncode
         tail = "\n".join(process.stderr_tail).strip()
         message = tail[-700:] if tail else "(the script printed nothing to stderr)"
@@ -360,7 +333,7 @@ class Supervisor:
         return (
             f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\n'
             f'Command "{command}", exit code: {code}'
-        )[:FAILURE_REASON_LIMIT]
+        )[: supervision.FAILURE_REASON_LIMIT]
 
     def _upload(self, *, model: bool) -> dict[str, Any]:
         """Pack and store the model and output data; return their URIs for the job record."""
@@ -411,45 +384,46 @@ def _is_user_facing(exc: Exception) -> bool:
     return isinstance(exc, SabioError)
 
 
-def run_job(job_dir: Path, warm: list[PreForked] | None = None) -> int:
-    """Supervise the job in ``job_dir`` in this process, with stop signals handled."""
-    supervisor = Supervisor(job_dir, load_settings(), warm)
-    signal.signal(
-        signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
-    )
-    signal.signal(
-        signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
-    )
-    return supervisor.run()
+class TrainingProgram(supervision.Program):
+    """The training supervisor program: its warm pools pre-import built-in programs, and
+    their spares pre-fork the program's child (``sabio.training._warm``)."""
+
+    def warm_up(self, kind: supervision.JobKind, preload: Sequence[str]) -> list[str]:
+        super().warm_up(kind, preload)
+        return warm_up(preload)
+
+    def prepare(self, warmed: Sequence[str]) -> list[PreForked]:
+        # What a spare's program child runs: the built-in, when the standby warmed one.
+        return prefork(warmed[0], 1) if len(warmed) == 1 else []
+
+    def discard(self, prepared: Any) -> None:
+        for child in prepared or []:
+            child.cancel()
+
+    def run(self, folder: Path, prepared: Any = None, warm_pool: str | None = None) -> int:
+        warm = _children_for(folder, prepared) if prepared is not None else None
+        supervisor = Supervisor(folder, load_settings(), warm)
+        supervisor.install_signals()
+        return supervisor.run()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``<job-dir>`` or
-    ``--standby [modules] [--keep-alive SECONDS]``."""
-    argv = sys.argv[1:] if argv is None else argv
-    keep_alive = 0.0
-    if argv[:1] == ["--standby"] and len(argv) >= 3 and argv[-2] == "--keep-alive":
-        try:
-            keep_alive = float(argv[-1])
-        except ValueError:
-            keep_alive = -1.0
-        argv = argv[:-2]
-    if argv[:1] == ["--standby"] and len(argv) <= 2 and keep_alive >= 0:
-        from sabio.training._standby import serve_standby
-
-        modules = [m for m in (argv[1] if len(argv) == 2 else "").split(",") if m]
-        return serve_standby(modules, keep_alive)
-    if len(argv) != 1 or argv[0].startswith("--"):
-        print(
-            "usage: python -m sabio.training._supervisor "
-            "<job-dir>|--standby [module,...] [--keep-alive SECONDS]",
-            file=sys.stderr,
-        )
-        return 2
-    return run_job(Path(argv[0]))
+def _children_for(job_dir: Path, ready: list[PreForked]) -> list[PreForked]:
+    """Program children for a warm built-in job: the spare's ``ready`` ones, topped up or
+    replaced to match the job (forked while this process has one thread)."""
+    try:
+        spec = json.loads((job_dir / "spec.json").read_text())
+        module, count = spec.get("builtin_module"), int(spec.get("instance_count") or 1)
+    except (OSError, ValueError, AttributeError):
+        module, count = None, 0  # the supervisor itself reports a broken spec
+    usable = isinstance(module, str) and 0 < count <= MAX_PREFORK and is_warm(module)
+    if not usable or any(child.module != module for child in ready):
+        for child in ready:
+            child.cancel()
+        ready = []
+    if not usable or not isinstance(module, str):
+        return []
+    return ready + prefork(module, count - len(ready))
 
 
 if __name__ == "__main__":
-    from sabio.backends._process import exit_now
-
-    exit_now(main())
+    supervision.main(TRAINING, TrainingProgram())

@@ -34,6 +34,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from sabio._config import environ
+from sabio.training._interpreter import (
+    forget_exit_handlers,
+    join_non_daemon_threads,
+    run_exit_handlers,
+)
 
 __all__ = ["ForkedProcess", "PreForked", "can_fork", "is_warm", "prefork", "warm_up"]
 
@@ -273,9 +278,7 @@ def _become(request: dict[str, Any], stdout: int, stderr: int) -> None:  # pragm
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # what the interpreter does at start-up
     signal.set_wakeup_fd(-1)
-    import atexit
-
-    atexit._clear()  # the standby's exit handlers are not the program's
+    forget_exit_handlers()  # the standby's exit handlers are not the program's
     at_load = dict(environ())
     inherited_path = at_load.get("PYTHONPATH", "")
     os.chdir(request["cwd"])
@@ -347,13 +350,8 @@ def _run_main(module: str) -> int:  # pragma: no cover
     except BaseException:  # reported as the interpreter would
         sys.excepthook(*sys.exc_info())
         status = 1
-    try:
-        threading._shutdown()  # type: ignore[attr-defined]  # join non-daemon threads
-    except Exception:
-        pass
-    import atexit
-
-    atexit._run_exitfuncs()
+    join_non_daemon_threads()
+    run_exit_handlers()
     return status
 
 

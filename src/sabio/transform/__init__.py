@@ -1,11 +1,13 @@
 """Batch transform: a model's handlers applied to files in the store, in parallel workers."""
 
 from sabio.transform._describe import transform_job
-from sabio.transform._jobs import describe, follow, job_dir, reconcile, stop, submit, wait
+from sabio.transform._jobs import describe, follow, job_dir, stop, submit, wait
 from sabio.transform._jsonpath import JsonPath, parse_jsonpath
+from sabio.transform._kind import TRANSFORM
 from sabio.transform._spec import TransformJobSpec, build_spec, check_transform_job_name
 
 __all__ = [
+    "TRANSFORM",
     "JsonPath",
     "TransformJobSpec",
     "build_spec",
@@ -14,7 +16,6 @@ __all__ = [
     "follow",
     "job_dir",
     "parse_jsonpath",
-    "reconcile",
     "stop",
     "submit",
     "transform_job",

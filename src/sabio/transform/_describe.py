@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sabio.catalog import ResourceRecord
+from sabio.catalog import JobRecord
 
 __all__ = ["transform_job"]
 
@@ -14,7 +14,7 @@ def _time(value: float | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
-def transform_job(record: ResourceRecord) -> dict[str, Any]:
+def transform_job(record: JobRecord) -> dict[str, Any]:
     """DescribeTransformJob for one job, plus sabio's ``TransformProgress``."""
     spec = record.spec
     description: dict[str, Any] = {

@@ -35,7 +35,7 @@ class TransformJobSpec(BaseModel):
 
     Attributes:
         job_name: unique name.
-        model_name: a model in the catalog (``catalog.models``).
+        model_name: a model in the catalog (``catalog.jobs(MODEL)``).
         data: ``s3://`` prefix, object or manifest (or a local path) of the input.
         data_type: ``S3Prefix`` (every object under ``data``) or ``ManifestFile``.
         content_type: MIME type of the input, passed to the model as ``Content-Type``.

@@ -11,10 +11,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import multiprocessing
-import os
-import signal
-import socket
-import sys
 import threading
 import time
 import traceback
@@ -22,12 +18,14 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
 
+from sabio import supervision
 from sabio._config import Settings, load_settings
-from sabio.backends._instances import instance_type
-from sabio.backends._slots import SlotReservation
-from sabio.catalog import Catalog
 from sabio.exceptions import SabioError
+from sabio.inference._kind import MODEL
 from sabio.storage import Store
+from sabio.supervision._instances import instance_type
+from sabio.supervision._slots import SlotReservation
+from sabio.transform._kind import TRANSFORM
 from sabio.transform._reader import (
     MIN_BLOCK,
     InputFile,
@@ -39,10 +37,8 @@ from sabio.transform._records import RecordPlan
 from sabio.transform._spec import TransformJobSpec
 from sabio.transform._worker import BatchResult, WorkerConfig, init_worker, install, run_batch
 
-__all__ = ["HEARTBEAT_SECONDS", "Supervisor", "main"]
+__all__ = ["Supervisor", "TransformProgram"]
 
-HEARTBEAT_SECONDS = 2.0
-FAILURE_REASON_LIMIT = 1024
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 
@@ -76,21 +72,17 @@ class _Output:
         self.handle.close()
 
 
-class Supervisor:
+class Supervisor(supervision.Supervisor):
     """Runs one transform job to its end. Construct with the job folder; call :meth:`run`."""
 
     def __init__(self, job_dir: Path, settings: Settings) -> None:
+        super().__init__(TRANSFORM, job_dir, settings)
         self.job_dir = job_dir
-        self.settings = settings
         self.spec = TransformJobSpec.model_validate_json((job_dir / "spec.json").read_text())
         self.name = self.spec.job_name
-        self.catalog = Catalog.open(settings)
-        self.jobs = self.catalog.transform_jobs
         self.store = Store(settings)
         self._log = (job_dir / "logs.txt").open("a", encoding="utf-8", buffering=1)
         self._log_lock = threading.Lock()
-        self._stop_reason: str | None = None
-        self._finished = threading.Event()
         self.progress = {"InputFiles": 0, "FilesDone": 0, "Records": 0, "BytesIn": 0}
 
     def log(self, message: str) -> None:
@@ -98,46 +90,26 @@ class Supervisor:
         with self._log_lock:
             self._log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
-    def request_stop(self, reason: str) -> None:
-        """Ask the run to stop (from a signal or the heartbeat)."""
-        if self._stop_reason is None:
-            self._stop_reason = reason
-
     def _check_stop(self) -> None:
-        if self._stop_reason is not None:
-            raise _Stopped(self._stop_reason)
+        if self.stop_reason is not None:
+            raise _Stopped(self.stop_reason)
 
-    def _heartbeat_loop(self) -> None:
-        while not self._finished.wait(HEARTBEAT_SECONDS):
-            try:
-                self.jobs.update(self.name, heartbeat_at=time.time(), details=dict(self.progress))
-                if self.jobs.get(self.name).stop_requested:
-                    self.request_stop("Stopped at the user's request.")
-            except Exception as exc:  # keep beating through transient DB errors
-                self.log(f"sabio: heartbeat error: {exc}")
+    def _beat(self) -> None:
+        self.jobs.update(self.name, heartbeat_at=time.time(), details=dict(self.progress))
 
     # --------------------------------------------------------------------- run
     def run(self) -> int:
         """Run the job to its end; returns the supervisor's exit code."""
         started = time.time()
-        self.jobs.update(
-            self.name,
-            supervisor_pid=os.getpid(),
-            supervisor_host=socket.gethostname(),
-            heartbeat_at=started,
-            started_at=started,
-        )
-        if self.jobs.get(self.name).stop_requested:
-            self.request_stop("Stopped at the user's request.")
+        self.claim(started_at=started)
         pool: concurrent.futures.ProcessPoolExecutor | None = None
         slots: SlotReservation | None = None
         outputs: list[_Output] = []
-        heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
         try:
             self.log(f"Starting transform job {self.name} (model {self.spec.model_name})")
             self._check_stop()
             files, config = self._prepare()
-            heartbeat.start()  # before the slot wait, so a stop request ends the wait
+            self.start_heartbeat(self._beat)  # before the slot wait: a stop request ends it
             slots = self._reserve()
             pool = self._start_workers()
             self._transform(pool, files, config, outputs)
@@ -175,26 +147,26 @@ class Supervisor:
             self._end("Failed", reason, started)
             return 1
         finally:
-            self._finished.set()
+            self.stop_heartbeat()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
             if slots is not None:
                 slots.release()
-            (self.job_dir / "done").write_text(str(time.time()))
+            self.finish()
             self._log.close()
 
     def _end(self, status: str, reason: str | None, started: float) -> None:
         details = {**self.progress, "WallSeconds": round(time.time() - started, 3)}
         values: dict[str, Any] = {}
         if reason is not None:
-            values["failure_reason"] = reason[:FAILURE_REASON_LIMIT]
+            values["failure_reason"] = supervision.failure_reason(reason)
         self.jobs.transition(self.name, status, details=details, **values)
 
     def _prepare(self) -> tuple[list[InputFile], WorkerConfig]:
         from sabio.inference import prepare_model
 
         spec = self.spec
-        model = self.catalog.models.get(spec.model_name)
+        model = self.catalog.jobs(MODEL).get(spec.model_name)
         self.log(f"Preparing model {spec.model_name}")
         _, handlers = prepare_model(self.settings, model.spec, self.job_dir / "model")
         files = list_inputs(self.store, spec.data, spec.data_type)
@@ -237,8 +209,8 @@ class Supervisor:
         def on_wait() -> None:
             self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
 
-        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self._stop_reason is not None):
-            raise _Stopped(self._stop_reason or "Stopped while waiting for CPU slots.")
+        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
+            raise _Stopped(self.stop_reason or "Stopped while waiting for CPU slots.")
         if wanted:
             self.log(f"Holding {slots.count} CPU slot(s) for {self.spec.instance_type}")
         return slots
@@ -327,43 +299,21 @@ class Supervisor:
             except Exception as exc:  # the job outcome matters more than a temp file
                 self.log(f"sabio: cannot discard {out.uri}: {exc}")
         if pool is not None:
-            # Workers may be busy on a long request: do not wait for them on a stop.
-            processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-            for process in list(processes.values()):
+            # Workers may be busy on a long request: do not wait for them on a stop. They are
+            # this process's only multiprocessing children.
+            for process in multiprocessing.active_children():
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _serve_standby() -> int:
-    """Standby mode: open the catalog once, then fork a supervisor per job folder read from
-    stdin (see :func:`sabio.backends._forkserver.serve_fork_requests`)."""
-    from sabio.backends._forkserver import serve_fork_requests
+class TransformProgram(supervision.Program):
+    """The transform supervisor program; its warm pool pre-imports the workers' modules."""
 
-    Catalog.open(load_settings())
-    return serve_fork_requests(_run)
-
-
-def _run(job_dir: Path) -> int:
-    supervisor = Supervisor(job_dir, load_settings())
-    signal.signal(
-        signal.SIGTERM, lambda *_: supervisor.request_stop("Stopped: the supervisor got SIGTERM.")
-    )
-    signal.signal(
-        signal.SIGUSR1, lambda *_: supervisor.request_stop("Stopped at the user's request.")
-    )
-    return supervisor.run()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the supervisor process: ``<job-dir>`` or ``--standby``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m sabio.transform._supervisor <job-dir>|--standby", file=sys.stderr)
-        return 2
-    if argv[0] == "--standby":
-        return _serve_standby()
-    return _run(Path(argv[0]))
+    def run(self, folder: Path, prepared: Any = None, warm_pool: str | None = None) -> int:
+        supervisor = Supervisor(folder, load_settings())
+        supervisor.install_signals()
+        return supervisor.run()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    supervision.main(TRANSFORM, TransformProgram())

@@ -6,7 +6,8 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
-from sabio.catalog import Catalog, ResourceRecord, TrainingJobRecord
+from sabio.catalog import Catalog, JobRecord
+from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -20,7 +21,7 @@ def _time(value: float | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
-def describe_tuning_job(record: ResourceRecord, catalog: Catalog) -> dict[str, Any]:
+def describe_tuning_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
     """SageMaker's DescribeHyperParameterTuningJob for one tuning job."""
     spec, details = record.spec, record.details
     description: dict[str, Any] = {
@@ -82,7 +83,7 @@ def _with_times(best: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     from sabio.exceptions import NotFoundError
 
     try:
-        job = catalog.get_training_job(best["TrainingJobName"])
+        job = catalog.jobs(TRAINING).get(best["TrainingJobName"])
     except NotFoundError:
         return dict(best)
     return {
@@ -93,9 +94,7 @@ def _with_times(best: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def trial_rows(
-    record: ResourceRecord, jobs: list[TrainingJobRecord], catalog: Catalog
-) -> list[dict[str, Any]]:
+def trial_rows(record: JobRecord, jobs: list[JobRecord], catalog: Catalog) -> list[dict[str, Any]]:
     """One row per trial (oldest first): tuned values, name, status, objective, times.
 
     ``BestSoFar`` is the best objective among the trials up to and including each row.
@@ -109,7 +108,11 @@ def trial_rows(
     best: float | None = None
     for job in jobs:
         hps = job.spec.get("hyperparameters") or {}
-        value = catalog.final_metrics(job.name).get(metric) if job.status == "Completed" else None
+        value = (
+            catalog.jobs(TRAINING).final_metrics(job.name).get(metric)
+            if job.status == "Completed"
+            else None
+        )
         if value is not None and not math.isfinite(value):
             value = None
         if value is not None and (best is None or (value > best if maximize else value < best)):

@@ -8,6 +8,7 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from sabio.catalog import Catalog
+from sabio.training._kind import TRAINING
 from sabio.tuning._spec import TuningJobSpec
 
 if TYPE_CHECKING:
@@ -38,10 +39,10 @@ def parent_trials(catalog: Catalog, spec: TuningJobSpec) -> list[tuple[str, dict
     found: list[tuple[str, dict[str, Any], float]] = []
     for parent in warm.ParentHyperParameterTuningJobs:
         name = parent.HyperParameterTuningJobName
-        for record in catalog.list_training_jobs(tuning_job_name=name, limit=None):
+        for record in catalog.jobs(TRAINING).list(parent=name, limit=None):
             if record.status != "Completed":
                 continue
-            value = catalog.final_metrics(record.name).get(metric)
+            value = catalog.jobs(TRAINING).final_metrics(record.name).get(metric)
             if value is None or not math.isfinite(value):
                 continue
             hps = record.spec.get("hyperparameters") or {}
@@ -134,7 +135,7 @@ def hold_catalog_open(catalog: Catalog) -> Connection | None:
 
 def local_pid(catalog: Catalog, job: str) -> int | None:
     """The pid of a training job's supervisor when it runs on this machine."""
-    record = catalog.get_training_job(job)
+    record = catalog.jobs(TRAINING).get(job)
     if record.supervisor_host not in (None, socket.gethostname()):
         return None
     return record.supervisor_pid
@@ -145,7 +146,7 @@ def job_exists(catalog: Catalog, job: str) -> bool:
     from sabio.exceptions import NotFoundError
 
     try:
-        catalog.get_training_job(job)
+        catalog.jobs(TRAINING).get(job)
     except NotFoundError:
         return False
     return True

@@ -10,16 +10,14 @@ is replaced at once without polling. The study is an append-only journal in the 
 a restarted supervisor re-opens it, adopts the trials still running and never re-runs a
 finished one.
 
-Started by ``sabio.tuning.submit``, it also adopts the standby supervisor its trials fork
-from, which ``submit`` started first so that it warms up meanwhile (``--standby``).
+Started by ``sabio.tuning.submit``, it also adopts the warm pool its trials fork from,
+which ``submit`` started first so that it warms up meanwhile (``--warm-pool``).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import secrets
-import socket
 import threading
 import time
 import traceback
@@ -27,20 +25,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sabio._config import Settings
-from sabio.catalog import Catalog
+from sabio import supervision
+from sabio._config import Settings, load_settings
 from sabio.storage import Store
 from sabio.training import (
+    TRAINING,
     TrainingJobSpec,
+    adopt_warm_pool,
     job_dir,
     metrics_file,
-    prepare_standby,
+    prepare_warm_pool,
 )
 from sabio.training import describe as describe_job
 from sabio.training import stop as stop_job
 from sabio.training import submit as submit_job
 from sabio.tuning._criteria import completion_reason
 from sabio.tuning._follow import MetricsFile
+from sabio.tuning._kind import TUNING
 from sabio.tuning._search import (
     add_parent_trials,
     distributions,
@@ -60,9 +61,8 @@ from sabio.tuning._wait import TrialWatch
 if TYPE_CHECKING:
     import optuna
 
-__all__ = ["HEARTBEAT_SECONDS", "TuningSupervisor"]
+__all__ = ["TuningProgram", "TuningSupervisor"]
 
-HEARTBEAT_SECONDS = 2.0
 #: How often running trials are re-read for pruning and checked for a dead supervisor.
 CHECK_SECONDS = 0.5
 RECONCILE_SECONDS = 3.0
@@ -82,18 +82,16 @@ class _Running:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class TuningSupervisor:
+class TuningSupervisor(supervision.Supervisor):
     """Runs one tuning job to its end. Construct with the job folder; call :meth:`run`."""
 
     def __init__(self, folder: Path, settings: Settings, *, adopted: bool = False) -> None:
-        self.folder = folder
-        #: Whether the submitter started the trials' standby for this process (``--standby``).
+        super().__init__(TUNING, folder, settings)
+        #: Whether the submitter lent this process the trials' warm pool (``--warm-pool``).
         self.adopted = adopted
-        self.settings = settings
         self.spec = TuningJobSpec.model_validate_json((folder / "spec.json").read_text())
         self.name = self.spec.name
-        self.catalog = Catalog.open(settings)
-        self.jobs = self.catalog.tuning_jobs
+        self.trials = self.catalog.jobs(TRAINING)
         self.store = Store(settings)
         self.metric = self.spec.objective.MetricName
         self.maximize = self.spec.objective.Type == "Maximize"
@@ -103,14 +101,12 @@ class TuningSupervisor:
         self.launched = 0
         self.failed = 0
         self.last_failure: str | None = None
-        self.stop_reason: str | None = None
         self._watch = TrialWatch()
-        self._finished = threading.Event()
         self._markers: list[threading.Thread] = []
         self._prunes = self.spec.config.Strategy == "Hyperband" or (
             self.spec.config.TrainingJobEarlyStoppingType == "Auto"
         )
-        self._log = (folder / "tuning.log").open("a", encoding="utf-8", buffering=1)
+        self._log = (folder / "logs.txt").open("a", encoding="utf-8", buffering=1)
 
     # ------------------------------------------------------------------ utils
     def log(self, message: str) -> None:
@@ -119,35 +115,16 @@ class TuningSupervisor:
 
     def request_stop(self, reason: str) -> None:
         """Ask the tuning job to stop (signal, heartbeat or ``stop_tuning_job``)."""
-        if self.stop_reason is None:
-            self.stop_reason = reason
+        super().request_stop(reason)
         self._watch.wake()
-
-    def _heartbeat_loop(self) -> None:
-        while not self._finished.wait(HEARTBEAT_SECONDS):
-            try:
-                self.jobs.heartbeat(self.name)
-                if self.jobs.get(self.name).stop_requested:
-                    self.request_stop("Stopped at the user's request.")
-            except Exception as exc:  # keep beating through transient database errors
-                self.log(f"heartbeat error: {exc}")
 
     # -------------------------------------------------------------------- run
     def run(self) -> int:
         """Run the search to its end; returns the process exit code."""
         started = time.time()
         record = self.jobs.get(self.name)
-        self.jobs.update(
-            self.name,
-            supervisor_pid=os.getpid(),
-            supervisor_host=socket.gethostname(),
-            heartbeat_at=started,
-            started_at=record.started_at or started,
-        )
-        if record.stop_requested:
-            self.request_stop("Stopped at the user's request.")
-        heartbeat = threading.Thread(target=self._heartbeat_loop, daemon=True)
-        heartbeat.start()
+        self.claim(started_at=record.started_at or started)
+        self.start_heartbeat()
         keeper = hold_catalog_open(self.catalog)
         deadline = None
         runtime = self.spec.config.ResourceLimits.MaxRuntimeInSeconds
@@ -166,14 +143,14 @@ class TuningSupervisor:
             self._finish("Failed", f"InternalServerError: {type(exc).__name__}: {exc}")
             return 1
         finally:
-            self._finished.set()
+            self.finish()
             if keeper is not None:
                 keeper.close()
             self._watch.close()
             self._log.close()
 
     def _warm_trials(self) -> None:
-        """Have the backend's pre-imported standby ready for a built-in's trials.
+        """Have the backend's warm pool ready for a built-in's trials.
 
         Every trial runs the same built-in, so all of them, the first ones included, can
         fork it instead of each importing its framework in a fresh interpreter. Usually the
@@ -185,13 +162,13 @@ class TuningSupervisor:
             return
         began = time.monotonic()
         try:
-            ready = prepare_standby(self.settings, str(module))
+            ready = prepare_warm_pool(self.settings, str(module))
         except Exception as exc:  # trials then start cold: slower, not wrong
-            self.log(f"could not warm a standby for {module}: {exc}")
+            self.log(f"could not start a warm pool for {module}: {exc}")
             return
         state = "ready" if ready else "not ready"
-        origin = " (started by the submitter)" if self.adopted else ""
-        self.log(f"standby for {module}{origin} {state} after {time.monotonic() - began:.2f} s")
+        origin = " (lent by the submitter)" if self.adopted else ""
+        self.log(f"warm pool for {module}{origin} {state} after {time.monotonic() - began:.2f} s")
 
     def _restore(self) -> None:
         """Seed a new study from parents, or adopt the state of an earlier supervisor."""
@@ -374,7 +351,7 @@ class TuningSupervisor:
 
         self._watch.remove(running.job)
         trial, job = running.trial, running.job
-        record = self.catalog.get_training_job(job)
+        record = self.trials.get(job)
         if not record.is_terminal:  # its supervisor died: reconcile it to Failed
             record = describe_job(self.settings, job)
         if self._prunes:
@@ -392,7 +369,7 @@ class TuningSupervisor:
             self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
             self.log(f"{job} ended {record.status}: {record.failure_reason}")
             return
-        final = self.catalog.final_metrics(job)
+        final = self.trials.final_metrics(job)
         value = final.get(self.metric)
         if value is None or not math.isfinite(value):
             reported = ", ".join(sorted(final)) or "no metrics"
@@ -421,7 +398,7 @@ class TuningSupervisor:
         if not values:
             values = [
                 (m.step if m.step is not None else i, m.value)
-                for i, m in enumerate(self.catalog.get_metrics(running.job, self.metric))
+                for i, m in enumerate(self.trials.metrics(running.job, self.metric))
             ]
         for step, value in values:
             if step > running.last_step and math.isfinite(value):
@@ -455,7 +432,7 @@ class TuningSupervisor:
             deadline = time.monotonic() + STOP_WAIT_SECONDS
             while not (folder / "done").exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self.catalog.update_training_job(job, failure_reason=reason)
+            self.trials.update(job, failure_reason=reason)
 
         thread = threading.Thread(target=mark, daemon=True)
         thread.start()
@@ -489,3 +466,21 @@ class TuningSupervisor:
         failure = reason if status in ("Failed", "Stopped") else None
         self.jobs.transition(self.name, status, details=details, failure_reason=failure)
         self.log(f"tuning job {status}: {reason}")
+
+
+class TuningProgram(supervision.Program):
+    """The tuning supervisor program (``python -m sabio.tuning``); it has no warm pool of
+    its own, but may be lent the warm pool its trials fork from."""
+
+    def run(self, folder: Path, prepared: Any = None, warm_pool: str | None = None) -> int:
+        settings = load_settings()
+        adopted = False
+        if warm_pool is not None:
+            # Before anything is started: the jobs this process starts must not inherit it.
+            try:
+                adopted = adopt_warm_pool(settings, warm_pool)
+            except OSError:  # no such descriptors: the supervisor warms a pool itself
+                pass
+        supervisor = TuningSupervisor(folder, settings, adopted=adopted)
+        supervisor.install_signals()
+        return supervisor.run()

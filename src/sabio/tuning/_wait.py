@@ -9,7 +9,7 @@ import select
 from collections.abc import Iterable
 from pathlib import Path
 
-from sabio.backends._process import exit_watch
+from sabio.supervision._process import exit_watch
 
 __all__ = ["FolderWatch", "TrialWatch", "Waker", "wait_for"]
 

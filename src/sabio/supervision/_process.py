@@ -10,8 +10,10 @@ from __future__ import annotations
 import fcntl
 import os
 import select
+import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,11 +24,13 @@ __all__ = [
     "exit_now",
     "exit_watch",
     "finish_child",
+    "kill_process_group",
     "log_output_to",
     "pid_exists",
     "process_alive",
     "reap_in_background",
     "spawn_detached",
+    "wait_exit",
 ]
 
 _PF_KTHREAD = 0x00200000  # /proc/<pid>/stat flags bit of kernel threads (no command line)
@@ -95,6 +99,14 @@ def process_alive(pid: int, module: str) -> bool:
     return not cmdline or module.encode() in cmdline  # else the pid is another program's
 
 
+def kill_process_group(pgid: int) -> None:
+    """Kill every process of a group (a dead supervisor's programs and workers)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def exit_now(code: int) -> NoReturn:
     """End a supervisor process once it has recorded its outcome: flush its output and exit
     without the interpreter's clean-up, which takes 0.1 to 0.2 s with the catalog, pydantic
@@ -144,6 +156,21 @@ def exit_watch(pid: int) -> int | None:
     return fd
 
 
+def wait_exit(pid: int, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for process ``pid`` (not necessarily a child) to exit;
+    return whether it has (on its pidfd, else polling)."""
+    fd = exit_watch(pid)
+    if fd is None:
+        deadline = time.monotonic() + timeout
+        while pid_exists(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not pid_exists(pid)
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)
+
+
 def _reap(pid: int) -> None:
     try:
         os.waitpid(pid, 0)
@@ -158,22 +185,33 @@ def reap_in_background(pid: int) -> None:
 
 def spawn_detached(
     module: str,
-    args: list[str],
+    args: Sequence[str],
     env: dict[str, str],
     log: Path | None,
     pass_fds: Sequence[int] = (),
+    stdio: tuple[int, int] | None = None,
 ) -> int:
-    """Start ``python -m <module> <args>`` in its own session, output appended to ``log``.
+    """Start ``python -m <module> <args>`` in its own session (no terminal) and return its pid;
+    it is reaped in the background. The one way sabio starts a supervisor process.
 
-    ``pass_fds`` are descriptors of this process the child gets as 3, 4, ... (in order);
-    no other descriptor is passed on.
+    Its stdin is ``/dev/null`` and its stdout and stderr are appended to ``log`` (discarded
+    when None); with ``stdio`` its stdin and stdout are those two descriptors instead (a
+    standby's request and reply pipes). ``pass_fds`` are descriptors of this process the
+    child gets as 3, 4, ... (in order); no other descriptor is passed on.
     """
     out = str(log) if log is not None else os.devnull
-    actions: list[tuple[Any, ...]] = [
-        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
-        (os.POSIX_SPAWN_DUP2, 1, 2),
-    ]
+    if stdio is None:
+        actions: list[tuple[Any, ...]] = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ]
+    else:
+        actions = [
+            (os.POSIX_SPAWN_DUP2, stdio[0], 0),
+            (os.POSIX_SPAWN_DUP2, stdio[1], 1),
+            (os.POSIX_SPAWN_OPEN, 2, out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
+        ]
     # Copies above every target number first, so no dup2 clobbers a source still needed.
     sources = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3 + len(pass_fds)) for fd in pass_fds]
     try:

@@ -1,32 +1,34 @@
-"""The standby supervisor: ``python -m sabio.training._supervisor --standby [modules]``.
+"""The standby of a warm pool: ``python -m <kind.module> --standby [modules] [--keep-alive S]``.
 
-The local backend keeps one per submitting process (see ``sabio.backends.local``). It does
-the supervisor's imports once, pre-imports the built-in programs it is asked to warm, and
-runs each job folder it is sent in a forked supervisor; a supervisor of a warm built-in job
-forks its program's children while it still has a single thread (``_warm``). Both forks
-happen ahead of the job, in a spare supervisor waiting for its folder.
+The submitting process's warm pool (``_warm_pool``) keeps one per job kind and environment.
+It does the supervisor's imports once (the kind's :meth:`Program.warm_up`, which may
+pre-import built-in programs) and runs each job folder it is sent in a forked supervisor.
+The fork happens ahead of the job: a *spare* supervisor waits for its folder, already
+prepared for any job (:meth:`Program.prepare`: a training spare pre-forks its program's
+child while it still has a single thread).
 
 With ``--keep-alive SECONDS`` (``keep_alive_period_in_seconds``, SageMaker's warm pools) the
 submitter keeps its own copy of the pipes, so the standby outlives the process it was lent
-to (a tuning job's supervisor) and serves the submitter's next job or tuning job; it then
-exits once no supervisor it started has run and no job came for that many seconds.
+to (a tuning job's supervisor) and serves the submitter's next job; it then exits once no
+supervisor it started has run and no job came for that many seconds.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import time
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sabio._config import load_settings
-from sabio.backends._process import LineReader, log_output_to, pid_exists
 from sabio.catalog import Catalog
-from sabio.training._supervisor import run_job
-from sabio.training._warm import MAX_PREFORK, PreForked, is_warm, prefork, warm_up
+from sabio.supervision._kind import JobKind
+from sabio.supervision._process import LineReader, exit_now, log_output_to, pid_exists
+from sabio.supervision._program import Program
 
 __all__ = ["serve_standby"]
 
@@ -36,22 +38,24 @@ __all__ = ["serve_standby"]
 SPARE_DELAY_SECONDS = 0.2
 
 
-def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
+def serve_standby(
+    kind: JobKind, program: Program, preload: Sequence[str], keep_alive: float = 0.0
+) -> int:
     """Standby mode: warm up once, then run a supervisor per job folder read from stdin.
 
-    Warming up imports the built-in programs named in ``preload`` and opens the catalog
-    (the supervisor's own imports). The parent writes ``ready`` when warm, answers each job
-    folder with the pid of the supervisor that runs it on stdout, and exits at end-of-file
-    (when the submitting process is gone), or, with ``keep_alive`` seconds, once that long
-    has passed since the last supervisor it started ended with no new job. A line starting
+    Warming up is the program's :meth:`~Program.warm_up` (its kind's imports and the
+    built-in programs named in ``preload``) and opening the catalog. The parent writes
+    ``ready`` when warm, answers each job folder with the pid of the supervisor that runs
+    it on stdout, and exits at end-of-file (when the submitting process is gone), or, with
+    ``keep_alive`` seconds, once that long has passed since the last supervisor it started
+    ended with no new job. A line starting
     with ``?`` is echoed back: whoever takes the standby over reads up to its echo, so
     replies meant for an earlier user cannot be mistaken for its own.
 
     Forking a process this size takes 10 to 25 ms, and a warm job forks twice (its
-    supervisor, then its program's child): the standby keeps one *spare* supervisor forked
-    ahead, with its program's child already forked, waiting for a job folder (see
-    :func:`_spare_main`). A job is handed to the spare, and the next spare is forked once the
-    standby is idle again.
+    supervisor, then a built-in's program child): the standby keeps one *spare* supervisor
+    forked ahead and prepared, waiting for a job folder (see :func:`_spare_main`). A job is
+    handed to the spare, and the next spare is forked once the standby is idle again.
     """
     from sabio.catalog._engine import dispose_all
 
@@ -60,12 +64,11 @@ def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
     os.dup2(2, 1)
     # The built-in's imports first: in a new workspace the submitting process creates the
     # catalog meanwhile, so the open below finds it ready instead of migrating it.
-    warmed = warm_up(preload)
+    warmed = program.warm_up(kind, preload)
     Catalog.open(load_settings())
     dispose_all(close=True)  # no connection may be shared with the forked supervisors
-    module = warmed[0] if len(warmed) == 1 else None  # what a spare's program child runs
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
-    spare: _Spare | None = _Spare.fork(reply.fileno(), module)
+    spare: _Spare | None = _Spare.fork(reply.fileno(), program, warmed)
     reply.write("ready\n")
     requests = LineReader(sys.stdin.fileno())
     idle = _Idle(keep_alive)
@@ -75,7 +78,7 @@ def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
             break
         if raw is None:  # nothing came in time
             if spare is None:
-                spare = _Spare.fork(reply.fileno(), module)
+                spare = _Spare.fork(reply.fileno(), program, warmed)
             elif idle.expired():
                 break
             continue
@@ -89,7 +92,7 @@ def serve_standby(preload: list[str], keep_alive: float = 0.0) -> int:
             continue
         pid = spare.assign(job_dir) if spare is not None else None
         if pid is None:  # none ready, or it died: fork one for this job now
-            pid = _Spare.fork(reply.fileno(), module).assign(job_dir)
+            pid = _Spare.fork(reply.fileno(), program, warmed).assign(job_dir)
         spare = None
         if pid is None:  # the submitter reads end-of-file and starts the job itself
             break
@@ -145,13 +148,13 @@ class _Spare:
         self.control = control
 
     @classmethod
-    def fork(cls, reply: int, module: str | None) -> _Spare:
-        """Fork a spare (its program child pre-forked for ``module`` when given)."""
+    def fork(cls, reply: int, program: Program, warmed: Sequence[str]) -> _Spare:
+        """Fork a spare, prepared by ``program`` for any job."""
         control_r, control_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the spare, which never returns
             os.close(control_w)
-            _spare_main(control_r, reply, module)
+            _spare_main(control_r, reply, program, warmed)
         os.close(control_r)
         return cls(pid, control_w)
 
@@ -166,7 +169,9 @@ class _Spare:
         return self.pid
 
 
-def _spare_main(control: int, reply: int, module: str | None) -> NoReturn:  # pragma: no cover
+def _spare_main(
+    control: int, reply: int, program: Program, warmed: Sequence[str]
+) -> NoReturn:  # pragma: no cover
     """Body of a spare: get ready for any job, wait for its folder, supervise it, exit."""
     from sabio.catalog._engine import dispose_all
 
@@ -179,33 +184,17 @@ def _spare_main(control: int, reply: int, module: str | None) -> NoReturn:  # pr
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
-        children = prefork(module, 1) if module is not None else []
+        prepared: Any = program.prepare(warmed)
         with os.fdopen(control, "rb") as pipe:
             job_dir = pipe.read().decode().strip()  # the standby closes its end after it
         if not job_dir:  # the standby is gone: nothing to run
-            for child in children:
-                child.cancel()
+            program.discard(prepared)
             code = 0
         else:
             log_output_to(Path(job_dir) / "supervisor.log")
-            code = run_job(Path(job_dir), _children_for(Path(job_dir), children))
+            print(f"sabio: supervisor forked from the warm pool (standby {os.getppid()})")
+            code = program.run(Path(job_dir), prepared)
+    except BaseException:
+        traceback.print_exc()
     finally:
-        os._exit(code)
-
-
-def _children_for(job_dir: Path, ready: list[PreForked]) -> list[PreForked]:
-    """Program children for a warm built-in job: the spare's ``ready`` ones, topped up or
-    replaced to match the job (forked while this process has one thread)."""
-    try:
-        spec = json.loads((job_dir / "spec.json").read_text())
-        module, count = spec.get("builtin_module"), int(spec.get("instance_count") or 1)
-    except (OSError, ValueError, AttributeError):
-        module, count = None, 0  # the supervisor itself reports a broken spec
-    usable = isinstance(module, str) and 0 < count <= MAX_PREFORK and is_warm(module)
-    if not usable or any(child.module != module for child in ready):
-        for child in ready:
-            child.cancel()
-        ready = []
-    if not usable or not isinstance(module, str):
-        return []
-    return ready + prefork(module, count - len(ready))
+        exit_now(code)

@@ -1,0 +1,38 @@
+"""Backends decide where a job's supervisor runs: ``local`` (default); ``ray`` arrives next.
+
+Each implements :class:`sabio.supervision.Backend`; one instance per backend name lives in
+each process (it holds that process's warm pools).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sabio.supervision._backend import Backend
+from sabio.supervision._warm_pool import WarmHandoff
+from sabio.supervision.backends.local import LocalBackend
+
+__all__ = ["Backend", "LocalBackend", "WarmHandoff", "backend_for"]
+
+_instances: dict[str, Backend] = {}
+_lock = threading.Lock()
+
+
+def backend_for(name: str) -> Backend:
+    """This process's backend called ``name``.
+
+    Raises:
+        ConfigError: no backend has this name.
+    """
+    with _lock:
+        backend = _instances.get(name)
+        if backend is None:
+            if name != "local":
+                from sabio.exceptions import ConfigError
+
+                raise ConfigError(
+                    f"Backend {name!r} is not available in this version; use backend='local' "
+                    "(SABIO_BACKEND=local)."
+                )
+            backend = _instances[name] = LocalBackend()
+        return backend
