@@ -20,7 +20,9 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    """Endpoint URL (``http://127.0.0.1:<port>``) of a moto S3 server shared by the session."""
+    """Endpoint URL (``http://127.0.0.1:<port>``) of a moto S3 server shared by the session;
+    skips when moto (the ``dev`` extra) is not installed."""
+    pytest.importorskip("moto", reason="the S3 tests need moto (pip install -e '.[dev]')")
     with moto_s3_server() as endpoint_url:
         yield endpoint_url
 

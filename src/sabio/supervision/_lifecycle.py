@@ -202,9 +202,10 @@ def follow(
     """Stream a job's log to ``write`` (None: just wait) until ``until(record)`` (default:
     the job ended); return the record, with its history.
 
-    The catalog is read when the supervisor writes its ``done`` marker or exits, and
-    otherwise every 10 ms for two seconds, then with a backoff up to 0.25 s; ``on_change``
-    sees every changed record. A dead supervisor is reconciled about once a second.
+    The catalog is read when the supervisor writes its ``done`` marker or exits and about
+    once a second (when a dead supervisor is reconciled); with ``on_change`` or another
+    ``until`` than the end, also every 10 ms for two seconds, then with a backoff up to
+    0.25 s. ``on_change`` sees every changed record.
 
     Raises:
         NotFoundError: no such job.
@@ -217,12 +218,17 @@ def follow(
     watch = _ExitWatch(record)
     deadline = None if timeout is None else time.monotonic() + timeout
     started = time.monotonic()
-    delay, next_read, last_check, last_modified = 0.01, 0.0, started, -1.0
+    # Waiting for the end needs no catalog reads between the marker, the exit and the
+    # reconcile check: the supervisor writes its outcome before either.
+    watching = on_change is not None or until is not _ended
+    delay = 0.01 if watching else 1.0
+    next_read, last_check, last_modified, marked = 0.0, started, -1.0, False
     try:
         while True:
             now = time.monotonic()
             exited = watch.exited()
-            marker = (folder / "done").exists()
+            marker = not marked and (folder / "done").exists()
+            marked = marked or marker
             log.pump()
             if marker or exited or now >= next_read:
                 record = jobs.get(name)
@@ -230,13 +236,14 @@ def follow(
                     last_check = now
                     record = reconcile(settings, kind, record, on_dead)
                 if record.last_modified != last_modified:
-                    last_modified, delay = record.last_modified, 0.01
+                    last_modified = record.last_modified
+                    delay = 0.01 if watching else delay
                     if on_change is not None:
                         on_change(record)
                 if until(record):
                     log.pump(final=True)
                     return jobs.get(name, with_history=True)
-                if now - started > 2.0:
+                if watching and now - started > 2.0:
                     delay = min(delay * 1.5, 0.25)
                 next_read = now + delay
             if deadline is not None and now > deadline:
@@ -244,7 +251,7 @@ def follow(
                     f"{kind.label} {name!r} did not finish within {timeout} s; it is still "
                     f"{record.status}. Wait again, or stop it with {kind.stop_hint}."
                 )
-            watch.wait(poll_seconds if write is not None else min(delay, poll_seconds * 5))
+            watch.wait(poll_seconds if write is not None or not watching else delay)
     finally:
         watch.close()
 
