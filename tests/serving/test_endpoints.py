@@ -7,10 +7,11 @@ import re
 import signal
 import socket
 import threading
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio import serving
 from sabio._config import Settings
@@ -41,12 +42,8 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _wait(condition: object, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
+def _wait(condition: Callable[[], object], timeout: float = 30.0) -> None:
+    wait_until(condition, timeout)
 
 
 def test_endpoints_serve_update_restart_and_delete(workspace: Settings, tmp_path: Path) -> None:

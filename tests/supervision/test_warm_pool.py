@@ -6,11 +6,11 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psutil
 import pytest
+from tests._wait import wait_until
 from tests.transform._models import register_model, write_csv
 
 from sabio import serving, transform
@@ -37,11 +37,7 @@ def _gone(pid: int) -> bool:
 
 
 def _wait_gone(pid: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not _gone(pid):
-        if time.monotonic() > deadline:
-            pytest.fail(f"process {pid} is still running")
-        time.sleep(0.05)
+    wait_until(lambda: _gone(pid), timeout, what=f"process {pid} to end")
 
 
 def _lend(session: Session, keep_alive: float = 0.0) -> WarmHandoff:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio.supervision._process import process_alive
 
@@ -19,9 +19,7 @@ def test_process_alive_recognises_the_module_and_rejects_other_programs() -> Non
         # Until exec completes the child's command line is not yet its own (empty while the
         # kernel swaps images, which counts as alive): wait for the new program's.
         cmdline = Path(f"/proc/{child.pid}/cmdline")
-        deadline = time.monotonic() + 30
-        while b"http.server" not in cmdline.read_bytes() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: b"http.server" in cmdline.read_bytes(), what="the child's exec")
         assert process_alive(child.pid, "http.server")
         assert not process_alive(child.pid, "sabio.serving._server")  # a reused pid
     finally:
@@ -32,10 +30,9 @@ def test_process_alive_recognises_the_module_and_rejects_other_programs() -> Non
 
 def test_process_alive_counts_zombies_as_dead() -> None:
     child = subprocess.Popen([sys.executable, "-m", "json.tool", os.devnull])
-    deadline = time.monotonic() + 30
-    while process_alive(child.pid, "json.tool") and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not process_alive(child.pid, "json.tool")  # exited, not yet reaped: a zombie
+    wait_until(
+        lambda: not process_alive(child.pid, "json.tool"), what="the child to exit"
+    )  # exited, not yet reaped: a zombie
     child.wait()
 
 

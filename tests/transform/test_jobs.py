@@ -6,10 +6,10 @@ import gzip
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
+from tests._wait import wait_until
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
@@ -152,23 +152,23 @@ def test_transform_stop_and_dead_supervisor(store: Store, tmp_path: Path) -> Non
     submit(settings, build_spec(job_name="stopped", output_path="s3://out/s", **common))
     submit(settings, build_spec(job_name="killed", output_path="s3://out/k", **common))
     catalog = Catalog.open(settings)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        records = [catalog.jobs(TRANSFORM).get(n) for n in ("stopped", "killed")]
-        if all(r.heartbeat_at is not None for r in records):
-            break
-        time.sleep(0.05)
+    wait_until(
+        lambda: all(
+            catalog.jobs(TRANSFORM).get(n).heartbeat_at is not None for n in ("stopped", "killed")
+        ),
+        what="both supervisors to beat",
+    )
     assert stop(settings, "stopped")
     assert wait(settings, "stopped", timeout=60).status == "Stopped"
     assert not stop(settings, "stopped")  # already ended
     pid = catalog.jobs(TRANSFORM).get("killed").supervisor_pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    record = describe(settings, "killed")
-    while record.status == "InProgress" and time.monotonic() < deadline:
-        time.sleep(0.05)
-        record = describe(settings, "killed")
+    record = wait_until(
+        lambda: (r := describe(settings, "killed")).status != "InProgress" and r,
+        timeout=30,
+        what="the killed job to be reconciled",
+    )
     assert record.status == "Failed"
     assert "died without recording an outcome" in (record.failure_reason or "")
 

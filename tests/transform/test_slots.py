@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
+
+from tests._wait import wait_until
 
 from sabio._config import load_settings
 from sabio.storage import Store
 from sabio.supervision._slots import SlotReservation
-from sabio.supervision._slots import SlotReservation as TrainingSlotReservation
 from sabio.transform import build_spec, describe, job_dir, submit, transform_job, wait
 
 from ._models import register_model, write_csv
 
 
 def _wait_for_log(path: Path, text: str, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = path.read_text() if path.is_file() else ""
-        if text in log:
-            return log
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} never appeared in {path}")
+    def log() -> str:
+        found = path.read_text() if path.is_file() else ""
+        return found if text in found else ""
 
-
-def test_slots_training_module_reexports_the_shared_reservation() -> None:
-    assert TrainingSlotReservation is SlotReservation
+    return str(wait_until(log, timeout, what=f"{text!r} in {path}"))
 
 
 def test_transform_sized_instance_waits_for_cpu_slots(sabio_home: Path, tmp_path: Path) -> None:
