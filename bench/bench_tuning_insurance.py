@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def script_seconds(catalog: Any, job: str) -> float:
     """Seconds a trial spent in its program (Training → Uploading)."""
-    events = {e.secondary_status: e.timestamp for e in catalog.status_history(job)}
+    events = {e.secondary_status: e.timestamp for e in catalog.jobs(TRAINING).history(job)}
     if "Training" in events and "Uploading" in events:
         return float(events["Uploading"] - events["Training"])
     return 0.0
@@ -57,7 +57,7 @@ def script_intervals(catalog: Any, jobs: list[str]) -> list[tuple[float, float]]
     """Each trial's (Training, Uploading) timestamps: when its program ran."""
     found = []
     for job in jobs:
-        events = {e.secondary_status: e.timestamp for e in catalog.status_history(job)}
+        events = {e.secondary_status: e.timestamp for e in catalog.jobs(TRAINING).history(job)}
         if "Training" in events and "Uploading" in events:
             found.append((events["Training"], events["Uploading"]))
     return found
@@ -101,7 +101,9 @@ def breakdown(session: Any, jobs: list[str]) -> dict[str, float]:
     warm = 0
     for job in jobs:
         record = session.catalog.jobs(TRAINING).get(job)
-        events = {e.secondary_status: e.timestamp for e in session.catalog.status_history(job)}
+        events = {
+            e.secondary_status: e.timestamp for e in session.catalog.jobs(TRAINING).history(job)
+        }
         folder = job_dir(session.settings, job)
         done = float((folder / "done").read_text())
         if "Training" in events and "Uploading" in events:

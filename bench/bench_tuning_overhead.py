@@ -45,7 +45,9 @@ def run(jobs: int, home: Path) -> dict[str, float]:
     rows = []
     for job in tuner.analytics().dataframe().TrainingJobName:
         record = session.catalog.jobs(TRAINING).get(job)
-        events = {e.secondary_status: e.timestamp for e in session.catalog.status_history(job)}
+        events = {
+            e.secondary_status: e.timestamp for e in session.catalog.jobs(TRAINING).history(job)
+        }
         done = float((session.settings.jobs_dir / job / "done").read_text())
         rows.append((record.created_at, events["Training"], events["Uploading"], done))
     rows.sort()
