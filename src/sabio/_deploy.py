@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import did_you_mean
@@ -18,7 +17,6 @@ __all__ = [
     "describe_endpoint",
     "model_for_estimator",
     "predictor_for_framework",
-    "unique_name",
 ]
 
 # SageMaker deploy() arguments that only matter in the cloud: accepted and ignored.
@@ -66,13 +64,6 @@ _DEPLOY_ARGS = [
     *LOCAL_DEPLOY_ARGS,
     *CLOUD_ONLY_DEPLOY_ARGS,
 ]
-
-
-def unique_name(base: str) -> str:
-    """``base`` plus a millisecond timestamp, as SageMaker names jobs and models."""
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
-    return f"{base}-{stamp}"
 
 
 def check_deploy_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sabio.exceptions import JobFailedError, ValidationError, did_you_mean
 from sabio.inputs import TrainingInput
 from sabio.session import Session
+from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
@@ -63,12 +62,6 @@ _CLOUD_ONLY = frozenset(
         "source_code",
     }
 )
-
-
-def _unique_name(base: str) -> str:
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
-    return f"{base}-{stamp}"
 
 
 class TrainingJob:
@@ -220,7 +213,7 @@ class EstimatorBase:
         from sabio import training
 
         session = self.sagemaker_session
-        name = job_name or _unique_name(self.base_job_name or self._default_base_name())
+        name = job_name or unique_name(self.base_job_name or self._default_base_name())
         training.check_job_name(name)
         with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
             archive = self._pack_code(Path(tmp)) if self.entry_point else None

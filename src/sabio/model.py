@@ -15,6 +15,7 @@ from typing import Any
 
 from sabio import _deploy
 from sabio.session import Session
+from sabio.utils import unique_name
 
 __all__ = ["Model"]
 
@@ -116,7 +117,7 @@ class Model:
         from sabio.serving import create_model
 
         base = self.image_uri.rsplit("/", 1)[-1].split(":", 1)[0] if self.image_uri else None
-        name = self.name or _deploy.unique_name(base or "sabio-model")
+        name = self.name or unique_name(base or "sabio-model")
         create_model(self.sagemaker_session.settings, name, self._spec(name))
         self.name, self._created = name, True
         return name

@@ -13,23 +13,16 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import JobFailedError, ValidationError
 from sabio.session import Session
+from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from sabio.catalog import ResourceRecord
 
 __all__ = ["Transformer"]
-
-
-def _unique_name(base: str) -> str:
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio-transform"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
-    return f"{base}-{stamp}"
 
 
 class _TransformJob:
@@ -167,7 +160,7 @@ class Transformer:
         from sabio.transform import build_spec, check_transform_job_name, submit
 
         session = self.sagemaker_session
-        name = job_name or _unique_name(self.base_transform_job_name or self.model_name)
+        name = job_name or unique_name(self.base_transform_job_name or self.model_name)
         check_transform_job_name(name)
         if self.output_path is None or self._reset_output_path:
             self.output_path = f"s3://{session.default_bucket()}/{name}"
