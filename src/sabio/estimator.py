@@ -101,7 +101,9 @@ class EstimatorBase:
     """Shared behaviour of :class:`Estimator` and the framework estimators."""
 
     _framework: str | None = None
+    #: The module a framework estimator's script needs, and the pip requirement that installs it.
     _framework_module: str | None = None
+    _framework_pip: str | None = None
 
     def __init__(
         self,
@@ -181,7 +183,7 @@ class EstimatorBase:
             raise FrameworkNotInstalledError(
                 f"{type(self).__name__} runs your script in this Python environment, but "
                 f"{self._framework_module!r} is not installed here. Install it (pip install "
-                f"{_PIP_NAMES.get(self._framework_module, self._framework_module)}) and retry."
+                f"{self._framework_pip or self._framework_module}) and retry."
             )
 
     def set_hyperparameters(self, **kwargs: Any) -> None:
@@ -475,7 +477,6 @@ class Framework(EstimatorBase):
         super().__init__(entry_point=entry_point, **kwargs)
 
 
-_PIP_NAMES = {"sklearn": "scikit-learn", "torch": "torch==2.13.0", "xgboost": "xgboost-cpu"}
 _KNOWN_ARGS = sorted(
     set(
         EstimatorBase.__init__.__code__.co_varnames[1 : EstimatorBase.__init__.__code__.co_argcount]
