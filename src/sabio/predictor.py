@@ -139,7 +139,7 @@ class Predictor:
 
     def describe(self) -> dict[str, Any]:
         """DescribeEndpoint of this endpoint, plus its local ``Url``."""
-        from sabio._deploy import describe_endpoint
+        from sabio._describe import describe_endpoint
 
         return describe_endpoint(self.sagemaker_session, self._endpoint_name)
 

@@ -34,9 +34,9 @@ class _TransformJob:
 
     def describe(self) -> dict[str, Any]:
         """DescribeTransformJob of this job."""
-        from sabio.transform import describe, transform_job
+        from sabio._describe import describe_transform_job
 
-        return transform_job(describe(self.sagemaker_session.settings, self.name))
+        return describe_transform_job(self.sagemaker_session, self.name)
 
     def wait(self, logs: bool = True) -> None:
         """Wait for the job to end (printing its log); raise if it failed or was stopped."""

@@ -434,10 +434,9 @@ class _TuningJob:
         self.sagemaker_session = session
 
     def describe(self) -> dict[str, Any]:
-        from sabio import tuning
+        from sabio._describe import describe_tuning_job
 
-        record = tuning.describe(self.sagemaker_session.settings, self.name)
-        return tuning.describe_tuning_job(record, self.sagemaker_session.catalog)
+        return describe_tuning_job(self.sagemaker_session, self.name)
 
     def wait(self) -> None:
         from sabio import tuning

@@ -51,10 +51,10 @@ def test_builtins_lookups_miss_is_none() -> None:
 
 
 def test_builtins_derived_tables_agree() -> None:
-    assert sabio.algorithms.BUILTIN_ALGORITHMS == tuple(b.name for b in BUILTINS)
-    assert PROGRAMS == {b.name: f"sabio.algorithms.{b.name}" for b in BUILTINS}
-    assert INFERENCE_MODULES == {b.name: f"sabio.algorithms.{b.name}.inference" for b in BUILTINS}
-    assert image_uris.BUILTINS == {b.image_name: b.program for b in BUILTINS}
+    assert tuple(b.name for b in BUILTINS) == sabio.algorithms.BUILTIN_ALGORITHMS
+    assert {b.name: f"sabio.algorithms.{b.name}" for b in BUILTINS} == PROGRAMS
+    assert {b.name: f"sabio.algorithms.{b.name}.inference" for b in BUILTINS} == INFERENCE_MODULES
+    assert {b.image_name: b.program for b in BUILTINS} == image_uris.BUILTINS
 
 
 def test_builtins_warm_imports_start_with_report_imports() -> None:

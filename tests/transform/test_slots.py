@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 
 from sabio._config import load_settings
+from sabio._describe import transform_job
 from sabio.backends._slots import SlotReservation
 from sabio.storage import Store
 from sabio.training._slots import SlotReservation as TrainingSlotReservation
-from sabio.transform import build_spec, describe, job_dir, submit, transform_job, wait
+from sabio.transform import build_spec, describe, job_dir, submit, wait
 
 from ._models import register_model, write_csv
 

@@ -225,12 +225,10 @@ def describe(
     follow: bool = typer.Option(False, "-f", "--follow", help="Live table until it ends."),
 ) -> None:
     """Describe a tuning job with a table of its trials."""
-    from sabio import tuning
-
     if as_json:
-        session = Session()
-        record = tuning.describe(session.settings, name)
-        description = tuning.describe_tuning_job(record, session.catalog)
+        from sabio._describe import describe_tuning_job
+
+        description = describe_tuning_job(Session(), name)
         typer.echo(json.dumps(description, indent=2, default=str))
         return
     if follow:

@@ -1,6 +1,5 @@
 """Batch transform: a model's handlers applied to files in the store, in parallel workers."""
 
-from sabio.transform._describe import transform_job
 from sabio.transform._jobs import describe, follow, job_dir, reconcile, stop, submit, wait
 from sabio.transform._jsonpath import JsonPath, parse_jsonpath
 from sabio.transform._spec import TransformJobSpec, build_spec, check_transform_job_name
@@ -17,6 +16,5 @@ __all__ = [
     "reconcile",
     "stop",
     "submit",
-    "transform_job",
     "wait",
 ]
