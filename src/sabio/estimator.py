@@ -23,6 +23,8 @@ from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
+    from sabio.model import Model
+    from sabio.predictor import Predictor
     from sabio.training import TrainingJobSpec
 
 __all__ = ["Estimator", "EstimatorBase", "Framework", "TrainingJob"]
@@ -362,12 +364,48 @@ class EstimatorBase:
         return TrainingJobAnalytics(self._job().name, sagemaker_session=self.sagemaker_session)
 
     # ------------------------------------------------------------ hosting
-    def create_model(self, **kwargs: Any) -> Any:
-        """A :class:`sabio.model.Model` of the latest training job (``entry_point``,
-        ``source_dir``, ``name``, ``env``, ``predictor_cls`` override the job's)."""
-        from sabio._deploy import model_for_estimator
+    def create_model(
+        self,
+        entry_point: str | None = None,
+        source_dir: str | None = None,
+        name: str | None = None,
+        env: dict[str, str] | None = None,
+        predictor_cls: Any = None,
+        **_ignored: Any,
+    ) -> Model:
+        """A :class:`sabio.model.Model` of the latest training job.
 
-        return model_for_estimator(self, **kwargs)
+        A script-mode job is served by its own script (``model_fn`` and friends in the
+        training script, or ``entry_point``/``source_dir`` given here); a built-in by its
+        handlers. ``predictor_cls`` defaults to the framework's (``SKLearnPredictor`` ...).
+
+        Raises:
+            ValidationError: the estimator has no completed training job.
+        """
+        from sabio.model import Model
+
+        job = self._job()
+        record = self.sagemaker_session.catalog.get_training_job(job.name)
+        if not record.model_artifacts:
+            raise ValidationError(
+                f"Training job {job.name!r} is {record.status} and has no model artifacts yet: "
+                "deploy after fit() has completed (estimator.latest_training_job.wait())."
+            )
+        spec = record.spec
+        if entry_point is None and spec.get("entry_point"):
+            entry_point = str(spec["entry_point"])
+            source_dir = source_dir or spec.get("code_uri")
+        return Model(
+            record.model_artifacts,
+            image_uri=spec.get("image_uri"),
+            entry_point=entry_point,
+            source_dir=source_dir,
+            name=name,
+            env=env,
+            sagemaker_session=self.sagemaker_session,
+            predictor_cls=predictor_cls or _predictor_class(spec.get("framework")),
+            training_job_name=job.name,
+        )
 
     def deploy(
         self,
@@ -385,9 +423,7 @@ class EstimatorBase:
 
         See :meth:`sabio.model.Model.deploy` for the arguments.
         """
-        from sabio._deploy import model_for_estimator
-
-        return model_for_estimator(self, name=model_name).deploy(
+        return self.create_model(name=model_name).deploy(
             initial_instance_count=initial_instance_count,
             instance_type=instance_type,
             serializer=serializer,
@@ -401,12 +437,8 @@ class EstimatorBase:
     def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:
         """A :class:`sabio.transformer.Transformer` of the latest job's model (SageMaker's
         arguments: ``strategy``, ``assemble_with``, ``output_path``, ``accept``, ...)."""
-        from sabio._deploy import model_for_estimator
-
         model_kwargs = {k: kwargs.pop(k) for k in ("model_name", "env") if k in kwargs}
-        model = model_for_estimator(
-            self, name=model_kwargs.get("model_name"), env=model_kwargs.get("env")
-        )
+        model = self.create_model(name=model_kwargs.get("model_name"), env=model_kwargs.get("env"))
         return model.transformer(instance_count, instance_type, **kwargs)
 
     @classmethod
@@ -483,6 +515,18 @@ _KNOWN_ARGS = sorted(
     )
     | _CLOUD_ONLY
 )
+
+
+def _predictor_class(framework: str | None) -> type[Predictor]:
+    """SageMaker's predictor class for a framework estimator's model (``Predictor`` else)."""
+    from sabio import predictor
+
+    classes: dict[str, type[Predictor]] = {
+        "scikit-learn": predictor.SKLearnPredictor,
+        "xgboost": predictor.XGBoostPredictor,
+        "pytorch": predictor.PyTorchPredictor,
+    }
+    return classes.get(framework or "", predictor.Predictor)
 
 
 def _explain(exc: Any, name: str) -> str:

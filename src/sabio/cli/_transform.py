@@ -63,7 +63,8 @@ def run(
         join_source=join_source,
         wait=wait,
     )
-    name = transformer._current_job_name
+    job = transformer.latest_transform_job
+    name = job.name if job is not None else job_name
     typer.echo(f"Transform job {name}: output in {transformer.output_path}")
 
 

@@ -117,7 +117,8 @@ def tune(
     except TypeError as exc:
         raise ValidationError(f"Tuning spec {spec}: {exc}") from None
     tuner.fit(inputs, job_name=job_name, wait=False)
-    name = tuner._job().name
+    job = tuner.latest_tuning_job
+    name = job.name if job is not None else str(job_name)
     typer.echo(f"Tuning job: {name}")
     if wait:
         _follow(name)
