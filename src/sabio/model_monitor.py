@@ -20,7 +20,7 @@ from sabio.exceptions import ValidationError, did_you_mean
 if TYPE_CHECKING:
     from sabio.session import Session
 
-__all__ = ["CaptureOptions", "DataCaptureConfig"]
+__all__ = ["CaptureOptions", "DataCaptureConfig", "capture_request"]
 
 
 class CaptureOptions:
