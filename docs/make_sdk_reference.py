@@ -35,6 +35,7 @@ MODULES = (
     "sabio.deserializers",
     "sabio.transformer",
     "sabio.model_monitor",
+    "sabio.utils",
     "sabio.runtime",
     "sabio.exceptions",
 )

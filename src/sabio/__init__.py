@@ -76,6 +76,7 @@ _SUBMODULES = frozenset(
         "tensorflow",
         "transformer",
         "tuner",
+        "utils",
         "xgboost",
     }
 )

@@ -24,9 +24,9 @@ import inspect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from sabio.algorithms._builtins import BuiltinAlgorithm, builtin_named
 from sabio.estimator import _CLOUD_ONLY, Estimator, EstimatorBase
 from sabio.exceptions import ValidationError, did_you_mean
-from sabio.image_uris import BUILTINS, retrieve
 
 if TYPE_CHECKING:
     from sabio.algorithms._hparams import Param
@@ -46,11 +46,11 @@ _ESTIMATOR_ARGS = frozenset(inspect.signature(EstimatorBase.__init__).parameters
 _PLATFORM_PREFIXES = ("_", "sagemaker_")
 
 
-def _declared(framework: str) -> dict[str, Param] | None:
+def _declared(builtin: BuiltinAlgorithm) -> dict[str, Param] | None:
     """The hyperparameters a built-in declares (``None``: it declares none we can find)."""
     from sabio.algorithms._hparams import COMMON_PARAMS
 
-    module = BUILTINS[framework]
+    module = builtin.program
     params: Sequence[Param] | None = None
     try:
         params = importlib.import_module(f"{module}._params").PARAMS
@@ -62,11 +62,24 @@ def _declared(framework: str) -> dict[str, Param] | None:
     return {param.name: param for param in (*params, *COMMON_PARAMS)}
 
 
-class BuiltinEstimator(Estimator):
-    """An estimator of one built-in algorithm; subclasses set ``framework``."""
+def _builtin(image_name: str) -> BuiltinAlgorithm:
+    builtin = builtin_named(image_name)
+    if builtin is None:  # pragma: no cover - a class below names a built-in that is not declared
+        raise LookupError(f"no built-in {image_name!r} in sabio.algorithms.BUILTINS")
+    return builtin
 
-    #: ``sabio.image_uris.retrieve`` name of the algorithm.
+
+class BuiltinEstimator(Estimator):
+    """An estimator of one built-in algorithm; subclasses set ``builtin``."""
+
+    #: The algorithm (:class:`sabio.algorithms.BuiltinAlgorithm`).
+    builtin: ClassVar[BuiltinAlgorithm]
+    #: ``sabio.image_uris.retrieve`` name of the algorithm (``builtin.image_name``).
     framework: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.framework = cls.builtin.image_name
 
     def __init__(
         self,
@@ -97,7 +110,7 @@ class BuiltinEstimator(Estimator):
         """
         estimator_args = {k: v for k, v in kwargs.items() if k in _ESTIMATOR_ARGS | _CLOUD_ONLY}
         given = {k: v for k, v in kwargs.items() if k not in estimator_args}
-        self._declared = _declared(self.framework)
+        self._declared = _declared(self.builtin)
         merged = {**dict(hyperparameters or {}), **given}
         self._check(merged)
         super().__init__(
@@ -106,7 +119,7 @@ class BuiltinEstimator(Estimator):
             instance_type=instance_type,
             output_path=output_path,
             sagemaker_session=sagemaker_session,
-            image_uri=retrieve(self.framework),
+            image_uri=self.builtin.image_uri(),
             hyperparameters=merged,
             **estimator_args,
         )
@@ -142,28 +155,28 @@ class BuiltinEstimator(Estimator):
 class XGBoost(BuiltinEstimator):
     """The XGBoost built-in (SageMaker's XGBoost algorithm; ``num_round`` is required)."""
 
-    framework = "xgboost"
+    builtin = _builtin("xgboost")
 
 
 class RandomForest(BuiltinEstimator):
     """The random forest built-in (scikit-learn; classification and regression)."""
 
-    framework = "random-forest"
+    builtin = _builtin("random-forest")
 
 
 class LinearLearner(BuiltinEstimator):
     """The linear learner built-in (SageMaker Linear Learner's hyperparameter names)."""
 
-    framework = "linear-learner"
+    builtin = _builtin("linear-learner")
 
 
 class MLP(BuiltinEstimator):
     """The MLP neural-network built-in (PyTorch)."""
 
-    framework = "mlp"
+    builtin = _builtin("mlp")
 
 
 class TextClassifier(BuiltinEstimator):
     """The text classifier built-in."""
 
-    framework = "text-classifier"
+    builtin = _builtin("text-classifier")

@@ -1,22 +1,109 @@
-"""Catalog records rendered in SageMaker's Describe* shapes (shared by SDK and CLI)."""
+"""Catalog records rendered in SageMaker's Describe* shapes: the one place, at the SDK edge.
+
+The renderers (:func:`training_job`, :func:`transform_job`, :func:`tuning_job`,
+:func:`endpoint`) are plain functions of a record's public attributes (``name``, ``status``,
+``spec``, ``details``, timestamps, ``failure_reason`` …) plus what else the shape shows,
+passed in. The ``describe_*`` functions fetch a record by name and render it; the SDK objects
+and the CLI both call them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from sabio.catalog import Catalog, JobRecord
 from sabio.training._kind import TRAINING
 
-__all__ = ["training_job"]
+if TYPE_CHECKING:
+    from sabio.session import Session
+
+__all__ = [
+    "describe_endpoint",
+    "describe_training_job",
+    "describe_transform_job",
+    "describe_tuning_job",
+    "endpoint",
+    "training_job",
+    "transform_job",
+    "tuning_job",
+]
+
+_ARN = "arn:aws:sagemaker:local:000000000000"
 
 
 def _time(value: float | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
-def training_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
-    """DescribeTrainingJob for one job, plus sabio's ``ResourceUsage``."""
+def _encode(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# ------------------------------------------------------------------ fetch and render
+def describe_training_job(session: Session, name: str) -> dict[str, Any]:
+    """DescribeTrainingJob of the job ``name``.
+
+    Raises:
+        NotFoundError: no such job (with a "Did you mean" hint).
+    """
+    from sabio.training import describe
+
+    record = describe(session.settings, name)
+    return training_job(record, session.catalog.jobs(TRAINING).final_metrics(record.name))
+
+
+def describe_transform_job(session: Session, name: str) -> dict[str, Any]:
+    """DescribeTransformJob of the job ``name``.
+
+    Raises:
+        NotFoundError: no such job (with a "Did you mean" hint).
+    """
+    from sabio.transform import describe
+
+    return transform_job(describe(session.settings, name))
+
+
+def describe_tuning_job(session: Session, name: str) -> dict[str, Any]:
+    """DescribeHyperParameterTuningJob of the tuning job ``name``.
+
+    Raises:
+        NotFoundError: no such tuning job (with a "Did you mean" hint).
+    """
+    from sabio import tuning
+    from sabio.exceptions import NotFoundError
+
+    record = tuning.describe(session.settings, name)
+    trials: dict[str, Any] = {}
+    for key in ("BestTrainingJob", "OverallBestTrainingJob"):
+        best = record.details.get(key) or {}
+        job = best.get("TrainingJobName")
+        if job and job not in trials:
+            try:
+                trials[job] = session.catalog.jobs(TRAINING).get(job)
+            except NotFoundError:
+                pass
+    return tuning_job(record, trials)
+
+
+def describe_endpoint(session: Session, name: str) -> dict[str, Any]:
+    """DescribeEndpoint of the endpoint ``name``, plus its local ``Url``.
+
+    Raises:
+        NotFoundError: no such endpoint (with a "Did you mean" hint).
+    """
+    from sabio.serving import describe_endpoint as describe
+
+    return endpoint(describe(session.settings, name), session.boto_region_name)
+
+
+# ------------------------------------------------------------------------- renderers
+def training_job(record: Any, final_metrics: Mapping[str, float]) -> dict[str, Any]:
+    """DescribeTrainingJob of a training job record, plus sabio's ``ResourceUsage``.
+
+    ``final_metrics`` are the job's last value of each metric (``FinalMetricDataList``).
+    """
     spec = record.spec
     transitions = []
     history = list(record.history)
@@ -30,13 +117,12 @@ def training_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
                 "StatusMessage": event.message or "",
             }
         )
-    final = catalog.jobs(TRAINING).final_metrics(record.name)
     training_seconds = None
     if record.started_at is not None and record.ended_at is not None:
         training_seconds = round(record.ended_at - record.started_at)
     description: dict[str, Any] = {
         "TrainingJobName": record.name,
-        "TrainingJobArn": f"arn:aws:sagemaker:local:000000000000:training-job/{record.name}",
+        "TrainingJobArn": f"{_ARN}:training-job/{record.name}",
         "TrainingJobStatus": record.status,
         "SecondaryStatus": record.secondary_status,
         "HyperParameters": {k: _encode(v) for k, v in spec.get("hyperparameters", {}).items()},
@@ -74,7 +160,7 @@ def training_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
         "SecondaryStatusTransitions": transitions,
         "FinalMetricDataList": [
             {"MetricName": name, "Value": value, "Timestamp": _time(record.ended_at)}
-            for name, value in sorted(final.items())
+            for name, value in sorted(final_metrics.items())
         ],
         "ResourceUsage": {
             "WallSeconds": record.wall_seconds,
@@ -94,13 +180,168 @@ def training_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
         description["TrainingTimeInSeconds"] = training_seconds
         description["BillableTimeInSeconds"] = round(record.billable_seconds or 0)
     if record.parent:
-        description["TuningJobArn"] = (
-            f"arn:aws:sagemaker:local:000000000000:hyper-parameter-tuning-job/{record.parent}"
-        )
+        description["TuningJobArn"] = f"{_ARN}:hyper-parameter-tuning-job/{record.parent}"
     return description
 
 
-def _encode(value: Any) -> str:
-    import json
+def transform_job(record: Any) -> dict[str, Any]:
+    """DescribeTransformJob of a transform job record, plus sabio's ``TransformProgress``."""
+    spec = record.spec
+    description: dict[str, Any] = {
+        "TransformJobName": record.name,
+        "TransformJobArn": f"{_ARN}:transform-job/{record.name}",
+        "TransformJobStatus": record.status,
+        "ModelName": spec.get("model_name"),
+        "MaxConcurrentTransforms": spec.get("max_concurrent_transforms", 1),
+        "MaxPayloadInMB": spec.get("max_payload", 6),
+        "BatchStrategy": spec.get("strategy", "MultiRecord"),
+        "Environment": spec.get("environment", {}),
+        "TransformInput": {
+            "DataSource": {
+                "S3DataSource": {
+                    "S3DataType": spec.get("data_type", "S3Prefix"),
+                    "S3Uri": spec.get("data"),
+                }
+            },
+            "CompressionType": spec.get("compression_type", "None"),
+            "SplitType": spec.get("split_type", "None"),
+        },
+        "TransformOutput": {
+            "S3OutputPath": spec.get("output_path"),
+            "AssembleWith": spec.get("assemble_with", "None"),
+        },
+        "TransformResources": {
+            "InstanceType": spec.get("instance_type", "local"),
+            "InstanceCount": spec.get("instance_count", 1),
+        },
+        "CreationTime": _time(record.created_at),
+        "TransformStartTime": _time(record.started_at),
+        "TransformEndTime": _time(record.ended_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "DataProcessing": {
+            "InputFilter": spec.get("input_filter") or "$",
+            "OutputFilter": spec.get("output_filter") or "$",
+            "JoinSource": spec.get("join_source", "None"),
+        },
+        "TransformProgress": dict(record.details),
+    }
+    if spec.get("content_type"):
+        description["TransformInput"]["ContentType"] = spec["content_type"]
+    if spec.get("accept"):
+        description["TransformOutput"]["Accept"] = spec["accept"]
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    if spec.get("tags"):
+        description["Tags"] = spec["tags"]
+    return description
 
-    return value if isinstance(value, str) else json.dumps(value)
+
+def tuning_job(record: Any, trials: Mapping[str, Any]) -> dict[str, Any]:
+    """DescribeHyperParameterTuningJob of a tuning job record.
+
+    ``trials`` maps training job names to their records (at least the best trials'), for the
+    best trials' times; a trial missing from it is rendered without them.
+    """
+    spec, details = record.spec, record.details
+    description: dict[str, Any] = {
+        "HyperParameterTuningJobName": record.name,
+        "HyperParameterTuningJobArn": f"{_ARN}:hyper-parameter-tuning-job/{record.name}",
+        "HyperParameterTuningJobConfig": spec["HyperParameterTuningJobConfig"],
+        "TrainingJobDefinition": _definition(spec["TrainingJobDefinition"]),
+        "HyperParameterTuningJobStatus": record.status,
+        "CreationTime": _time(record.created_at),
+        "HyperParameterTuningEndTime": _time(record.ended_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "TrainingJobStatusCounters": details.get("TrainingJobStatusCounters", {}),
+        "ObjectiveStatusCounters": details.get("ObjectiveStatusCounters", {}),
+    }
+    best = details.get("BestTrainingJob")
+    if best:
+        description["BestTrainingJob"] = _with_times(best, trials)
+    if details.get("OverallBestTrainingJob"):
+        description["OverallBestTrainingJob"] = _with_times(
+            details["OverallBestTrainingJob"], trials
+        )
+    if spec.get("WarmStartConfig"):
+        description["WarmStartConfig"] = spec["WarmStartConfig"]
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    if details.get("TuningJobCompletionReason"):
+        description["TuningJobCompletionDetails"] = {
+            "NumberOfTrainingJobsObjectiveNotImproving": None,
+            "CompletionReason": details["TuningJobCompletionReason"],
+        }
+    return description
+
+
+def _definition(definition: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "StaticHyperParameters": {
+            k: v if isinstance(v, str) else repr(v)
+            for k, v in (definition.get("hyperparameters") or {}).items()
+        },
+        "AlgorithmSpecification": {
+            "TrainingImage": definition.get("image_uri") or "sabio/script-mode",
+            "TrainingInputMode": "File",
+            "MetricDefinitions": definition.get("metric_definitions") or [],
+        },
+        "InputDataConfig": [
+            {"ChannelName": name, "DataSource": {"S3DataSource": {"S3Uri": channel["uri"]}}}
+            for name, channel in (definition.get("channels") or {}).items()
+        ],
+        "OutputDataConfig": {"S3OutputPath": definition.get("output_path")},
+        "ResourceConfig": {
+            "InstanceType": definition.get("instance_type"),
+            "InstanceCount": definition.get("instance_count", 1),
+        },
+        "StoppingCondition": {"MaxRuntimeInSeconds": definition.get("max_run")},
+    }
+
+
+def _with_times(best: dict[str, Any], trials: Mapping[str, Any]) -> dict[str, Any]:
+    job = trials.get(best["TrainingJobName"])
+    if job is None:
+        return dict(best)
+    return {
+        **best,
+        "CreationTime": _time(job.created_at),
+        "TrainingStartTime": _time(job.started_at),
+        "TrainingEndTime": _time(job.ended_at),
+    }
+
+
+def endpoint(record: Any, region: str) -> dict[str, Any]:
+    """DescribeEndpoint of an endpoint record (its ARN in ``region``), plus its local ``Url``."""
+    spec, details = record.spec, record.details
+    count = len(details.get("Workers", [])) or int(spec.get("InitialInstanceCount", 1))
+    variant = {
+        "VariantName": spec.get("VariantName", "AllTraffic"),
+        "DeployedImages": [{"SpecifiedImage": f"sabio/model:{details.get('ModelName')}"}],
+        "CurrentWeight": 1.0,
+        "DesiredWeight": 1.0,
+        "CurrentInstanceCount": count if record.status == "InService" else 0,
+        "DesiredInstanceCount": int(spec.get("InitialInstanceCount", 1)),
+        "InstanceType": spec.get("InstanceType", "local"),
+    }
+    description: dict[str, Any] = {
+        "EndpointName": record.name,
+        "EndpointArn": (f"arn:aws:sagemaker:{region}:000000000000:endpoint/{record.name}"),
+        "EndpointConfigName": spec.get("EndpointConfigName", record.name),
+        "ProductionVariants": [variant],
+        "EndpointStatus": record.status,
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "ModelName": details.get("ModelName") or spec.get("ModelName"),
+        "Url": details.get("Url"),
+    }
+    capture = spec.get("DataCaptureConfig")
+    if capture:
+        description["DataCaptureConfig"] = {
+            "EnableCapture": capture.get("EnableCapture", True),
+            "CurrentSamplingPercentage": capture.get("InitialSamplingPercentage", 100),
+            "DestinationS3Uri": capture.get("DestinationS3Uri"),
+            "CaptureStatus": "Started",
+        }
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    return description

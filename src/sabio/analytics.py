@@ -81,10 +81,9 @@ class HyperparameterTuningJobAnalytics:
 
     def description(self, force_refresh: bool = False) -> dict[str, Any]:
         """DescribeHyperParameterTuningJob of the tuning job."""
-        from sabio import tuning
+        from sabio._describe import describe_tuning_job
 
-        record = tuning.describe(self.session.settings, self.name)
-        return tuning.describe_tuning_job(record, self.session.catalog)
+        return describe_tuning_job(self.session, self.name)
 
     def _rows(self) -> tuple[list[dict[str, Any]], list[str], str]:
         from sabio import tuning

@@ -12,8 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,9 +20,12 @@ from sabio.exceptions import JobFailedError, ValidationError, did_you_mean
 from sabio.inputs import TrainingInput
 from sabio.session import Session
 from sabio.training._kind import TRAINING
+from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
+    from sabio.model import Model
+    from sabio.predictor import Predictor
     from sabio.training import TrainingJobSpec
 
 __all__ = ["Estimator", "EstimatorBase", "Framework", "TrainingJob"]
@@ -66,12 +67,6 @@ _CLOUD_ONLY = frozenset(
 )
 
 
-def _unique_name(base: str) -> str:
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
-    return f"{base}-{stamp}"
-
-
 class TrainingJob:
     """A started training job (SageMaker's ``estimator.latest_training_job``)."""
 
@@ -109,7 +104,9 @@ class EstimatorBase:
     """Shared behaviour of :class:`Estimator` and the framework estimators."""
 
     _framework: str | None = None
+    #: The module a framework estimator's script needs, and the pip requirement that installs it.
     _framework_module: str | None = None
+    _framework_pip: str | None = None
 
     def __init__(
         self,
@@ -189,7 +186,7 @@ class EstimatorBase:
             raise FrameworkNotInstalledError(
                 f"{type(self).__name__} runs your script in this Python environment, but "
                 f"{self._framework_module!r} is not installed here. Install it (pip install "
-                f"{_PIP_NAMES.get(self._framework_module, self._framework_module)}) and retry."
+                f"{self._framework_pip or self._framework_module}) and retry."
             )
 
     def set_hyperparameters(self, **kwargs: Any) -> None:
@@ -221,7 +218,7 @@ class EstimatorBase:
         from sabio import training
 
         session = self.sagemaker_session
-        name = job_name or _unique_name(self.base_job_name or self._default_base_name())
+        name = job_name or unique_name(self.base_job_name or self._default_base_name())
         training.check_job_name(name)
         with tempfile.TemporaryDirectory(prefix="sabio-code-") as tmp:
             archive = self._pack_code(Path(tmp)) if self.entry_point else None
@@ -368,12 +365,48 @@ class EstimatorBase:
         return TrainingJobAnalytics(self._job().name, sagemaker_session=self.sagemaker_session)
 
     # ------------------------------------------------------------ hosting
-    def create_model(self, **kwargs: Any) -> Any:
-        """A :class:`sabio.model.Model` of the latest training job (``entry_point``,
-        ``source_dir``, ``name``, ``env``, ``predictor_cls`` override the job's)."""
-        from sabio._deploy import model_for_estimator
+    def create_model(
+        self,
+        entry_point: str | None = None,
+        source_dir: str | None = None,
+        name: str | None = None,
+        env: dict[str, str] | None = None,
+        predictor_cls: Any = None,
+        **_ignored: Any,
+    ) -> Model:
+        """A :class:`sabio.model.Model` of the latest training job.
 
-        return model_for_estimator(self, **kwargs)
+        A script-mode job is served by its own script (``model_fn`` and friends in the
+        training script, or ``entry_point``/``source_dir`` given here); a built-in by its
+        handlers. ``predictor_cls`` defaults to the framework's (``SKLearnPredictor`` ...).
+
+        Raises:
+            ValidationError: the estimator has no completed training job.
+        """
+        from sabio.model import Model
+
+        job = self._job()
+        record = self.sagemaker_session.catalog.jobs(TRAINING).get(job.name)
+        if not record.model_artifacts:
+            raise ValidationError(
+                f"Training job {job.name!r} is {record.status} and has no model artifacts yet: "
+                "deploy after fit() has completed (estimator.latest_training_job.wait())."
+            )
+        spec = record.spec
+        if entry_point is None and spec.get("entry_point"):
+            entry_point = str(spec["entry_point"])
+            source_dir = source_dir or spec.get("code_uri")
+        return Model(
+            record.model_artifacts,
+            image_uri=spec.get("image_uri"),
+            entry_point=entry_point,
+            source_dir=source_dir,
+            name=name,
+            env=env,
+            sagemaker_session=self.sagemaker_session,
+            predictor_cls=predictor_cls or _predictor_class(spec.get("framework")),
+            training_job_name=job.name,
+        )
 
     def deploy(
         self,
@@ -391,9 +424,7 @@ class EstimatorBase:
 
         See :meth:`sabio.model.Model.deploy` for the arguments.
         """
-        from sabio._deploy import model_for_estimator
-
-        return model_for_estimator(self, name=model_name).deploy(
+        return self.create_model(name=model_name).deploy(
             initial_instance_count=initial_instance_count,
             instance_type=instance_type,
             serializer=serializer,
@@ -407,12 +438,8 @@ class EstimatorBase:
     def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:
         """A :class:`sabio.transformer.Transformer` of the latest job's model (SageMaker's
         arguments: ``strategy``, ``assemble_with``, ``output_path``, ``accept``, ...)."""
-        from sabio._deploy import model_for_estimator
-
         model_kwargs = {k: kwargs.pop(k) for k in ("model_name", "env") if k in kwargs}
-        model = model_for_estimator(
-            self, name=model_kwargs.get("model_name"), env=model_kwargs.get("env")
-        )
+        model = self.create_model(name=model_kwargs.get("model_name"), env=model_kwargs.get("env"))
         return model.transformer(instance_count, instance_type, **kwargs)
 
     @classmethod
@@ -483,13 +510,24 @@ class Framework(EstimatorBase):
         super().__init__(entry_point=entry_point, **kwargs)
 
 
-_PIP_NAMES = {"sklearn": "scikit-learn", "torch": "torch==2.13.0", "xgboost": "xgboost-cpu"}
 _KNOWN_ARGS = sorted(
     set(
         EstimatorBase.__init__.__code__.co_varnames[1 : EstimatorBase.__init__.__code__.co_argcount]
     )
     | _CLOUD_ONLY
 )
+
+
+def _predictor_class(framework: str | None) -> type[Predictor]:
+    """SageMaker's predictor class for a framework estimator's model (``Predictor`` else)."""
+    from sabio import predictor
+
+    classes: dict[str, type[Predictor]] = {
+        "scikit-learn": predictor.SKLearnPredictor,
+        "xgboost": predictor.XGBoostPredictor,
+        "pytorch": predictor.PyTorchPredictor,
+    }
+    return classes.get(framework or "", predictor.Predictor)
 
 
 def _explain(exc: Any, name: str) -> str:

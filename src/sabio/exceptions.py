@@ -8,16 +8,20 @@ working::
     ├── ConfigError(SabioError, ValueError)        bad settings or config file
     ├── ValidationError(SabioError, ValueError)    bad argument or spec from the user
     │   ├── InvalidKeyError                        path traversal / absolute store key
-    │   └── UnknownInstanceTypeError               instance type not in the table
+    │   ├── UnknownInstanceTypeError               instance type not in the table
+    │   └── PayloadError                           a bad inference request (its 4xx status)
     ├── NotFoundError(SabioError, LookupError)     job, object, endpoint … that does not exist
     ├── ConflictError(SabioError)                  name already used, illegal state change
     ├── StorageError(SabioError, OSError)          the store could not be read or written
     ├── CatalogError(SabioError)                   the catalog database failed
     ├── FrameworkNotInstalledError(SabioError, ImportError)
     ├── JobFailedError(SabioError, RuntimeError)   a job ended Failed/Stopped while waited on
+    ├── ModelError(SabioError, RuntimeError)       a model or its handler code failed (5xx)
     └── TimeoutError_(SabioError, TimeoutError)    waiting took longer than allowed
 
-The HTTP layer maps these leaves to status codes in one place.
+The HTTP layer maps these leaves to status codes in one place
+(:func:`sabio.inference.status_for`). ``PayloadError`` is also importable as
+``sabio.inference.PayloadError`` and ``sabio.algorithms.PayloadError``.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ __all__ = [
     "FrameworkNotInstalledError",
     "InvalidKeyError",
     "JobFailedError",
+    "ModelError",
     "NotFoundError",
+    "PayloadError",
     "SabioError",
     "StorageError",
     "TimeoutError_",
@@ -62,6 +68,21 @@ class UnknownInstanceTypeError(ValidationError):
     """An instance type is not in sabio's instance table."""
 
 
+class PayloadError(ValidationError):
+    """An inference request cannot be turned into model input, or the answer into the asked
+    format (raised by the built-ins' handlers, the default handlers and the model server).
+
+    Attributes:
+        status_code: the HTTP status a model server answers with: 400 (malformed body,
+            wrong number of features), 405 (method not allowed), 406 (unsupported
+            ``Accept``), 413 (body too large) or 415 (unsupported ``Content-Type``).
+    """
+
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
 class NotFoundError(SabioError, LookupError):
     """A named thing (job, object, endpoint …) does not exist."""
 
@@ -84,6 +105,18 @@ class FrameworkNotInstalledError(SabioError, ImportError):
 
 class JobFailedError(SabioError, RuntimeError):
     """A job that was waited on ended ``Failed`` or ``Stopped``."""
+
+
+class ModelError(SabioError, RuntimeError):
+    """A model server failed on a request (an error in the model or its handler code).
+
+    Attributes:
+        status_code: the HTTP status the server answered with (5xx).
+    """
+
+    def __init__(self, message: str, status_code: int = 500) -> None:
+        super().__init__(message)
+        self.status_code = status_code
 
 
 class TimeoutError_(SabioError, TimeoutError):  # noqa: N801 - avoid shadowing the builtin

@@ -14,19 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sabio.algorithms._builtins import BUILTINS as _ALGORITHMS
+from sabio.algorithms._builtins import builtin_for_image, builtin_named
 from sabio.exceptions import ValidationError, did_you_mean
 
 __all__ = ["BUILTINS", "builtin_module", "retrieve"]
 
-#: framework name -> module run with ``python -m``
-BUILTINS: dict[str, str] = {
-    "xgboost": "sabio.algorithms.xgboost",
-    "random-forest": "sabio.algorithms.random_forest",
-    "linear-learner": "sabio.algorithms.linear_learner",
-    "mlp": "sabio.algorithms.mlp",
-    "text-classifier": "sabio.algorithms.text_classifier",
-}
-_ALIASES = {"sagemaker-xgboost": "xgboost", "randomforest": "random-forest"}
+#: image name -> module run with ``python -m`` (a view of :data:`sabio.algorithms.BUILTINS`)
+BUILTINS: dict[str, str] = {b.image_name: b.program for b in _ALGORITHMS}
 
 
 def retrieve(
@@ -42,18 +37,18 @@ def retrieve(
     Raises:
         ValidationError: the framework is not a sabio built-in.
     """
-    name = _ALIASES.get(framework, framework)
-    if name not in BUILTINS:
+    builtin = builtin_named(framework)
+    if builtin is None:
+        names = [b.image_name for b in _ALGORITHMS]
         raise ValidationError(
-            f"No built-in algorithm {framework!r}.{did_you_mean(framework, BUILTINS)} "
-            f"sabio ships: {', '.join(BUILTINS)}. For your own script use an Estimator with "
+            f"No built-in algorithm {framework!r}.{did_you_mean(framework, names)} "
+            f"sabio ships: {', '.join(names)}. For your own script use an Estimator with "
             "entry_point=."
         )
-    return f"sabio/{name}:{version or 'latest'}"
+    return builtin.image_uri(version)
 
 
 def builtin_module(image_uri: str) -> str | None:
     """The module of the built-in an image URI names, or None for other images."""
-    repository = image_uri.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0]
-    name = _ALIASES.get(repository, repository)
-    return BUILTINS.get(name)
+    builtin = builtin_for_image(image_uri)
+    return builtin.program if builtin else None

@@ -13,10 +13,73 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sabio import _deploy
+from sabio.exceptions import did_you_mean
 from sabio.session import Session
+from sabio.utils import unique_name
 
 __all__ = ["Model"]
+
+# SageMaker deploy() arguments that only matter in the cloud: accepted and ignored.
+_CLOUD_ONLY_DEPLOY_ARGS = frozenset(
+    {
+        "accelerator_type",
+        "tags",
+        "kms_key",
+        "volume_size",
+        "model_data_download_timeout",
+        "container_startup_health_check_timeout",
+        "inference_recommendation_id",
+        "explainer_config",
+        "async_inference_config",
+        "serverless_inference_config",
+        "managed_instance_scaling",
+        "routing_config",
+        "endpoint_logging",
+        "resources",
+        "endpoint_type",
+        "vpc_config",
+        "enable_network_isolation",
+        "role",
+        "update_endpoint",
+        "inference_config",
+        "model_access_configs",
+        "inference_ami_version",
+        "mode",
+        "dependencies",
+        "use_compiled_model",
+        "code_location",
+    }
+)
+#: Local options of deploy(): request body limit (MB) and per-request timeout (s).
+_LOCAL_DEPLOY_ARGS = frozenset({"max_payload", "request_timeout", "port"})
+_DEPLOY_ARGS = [
+    "initial_instance_count",
+    "instance_type",
+    "serializer",
+    "deserializer",
+    "endpoint_name",
+    "wait",
+    "data_capture_config",
+    "model_name",
+    *_LOCAL_DEPLOY_ARGS,
+    *_CLOUD_ONLY_DEPLOY_ARGS,
+]
+
+
+def _local_deploy_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Return the local options of ``kwargs``; refuse names SageMaker's deploy() lacks.
+
+    Raises:
+        TypeError: an unknown keyword argument (with a "Did you mean" hint).
+    """
+    unknown = set(kwargs) - _CLOUD_ONLY_DEPLOY_ARGS - _LOCAL_DEPLOY_ARGS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise TypeError(
+            f"deploy() got an unexpected keyword argument {name!r}."
+            f"{did_you_mean(name, _DEPLOY_ARGS)}"
+        )
+    return {k: v for k, v in kwargs.items() if k in _LOCAL_DEPLOY_ARGS and v is not None}
 
 
 class Model:
@@ -33,6 +96,8 @@ class Model:
         name: model name (default: generated).
         env: environment variables of the model's workers.
         predictor_cls: class that :meth:`deploy` returns (default :class:`Predictor`).
+        training_job_name: the training job that made ``model_data`` (recorded with the
+            model; ``Estimator.create_model`` sets it).
     """
 
     def __init__(
@@ -47,6 +112,7 @@ class Model:
         sagemaker_session: Session | None = None,
         predictor_cls: Any = None,
         dependencies: list[str] | None = None,
+        training_job_name: str | None = None,
         **_ignored: Any,
     ) -> None:
         self.model_data = model_data
@@ -60,7 +126,7 @@ class Model:
         self.predictor_cls = predictor_cls
         self.dependencies = list(dependencies or [])
         self.endpoint_name: str | None = None
-        self._training_job_name: str | None = None
+        self.training_job_name = training_job_name
         self._created = False
 
     def _source_dir_uri(self, name: str) -> str | None:
@@ -101,7 +167,7 @@ class Model:
             "EntryPoint": entry,
             "SourceDir": self._source_dir_uri(name),
             "BuiltinModule": None if self.entry_point else builtin,
-            "TrainingJobName": self._training_job_name,
+            "TrainingJobName": self.training_job_name,
         }
 
     def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
@@ -116,7 +182,7 @@ class Model:
         from sabio.serving import create_model
 
         base = self.image_uri.rsplit("/", 1)[-1].split(":", 1)[0] if self.image_uri else None
-        name = self.name or _deploy.unique_name(base or "sabio-model")
+        name = self.name or unique_name(base or "sabio-model")
         create_model(self.sagemaker_session.settings, name, self._spec(name))
         self.name, self._created = name, True
         return name
@@ -148,9 +214,10 @@ class Model:
             ConflictError: the endpoint name is taken.
         """
         from sabio import serving
+        from sabio.model_monitor import capture_request
         from sabio.predictor import Predictor
 
-        local = _deploy.check_deploy_kwargs(kwargs)
+        local = _local_deploy_options(kwargs)
         name = self.create()
         endpoint = endpoint_name or name
         serving.create_endpoint(
@@ -159,7 +226,7 @@ class Model:
             name,
             instance_count=initial_instance_count,
             instance_type=instance_type,
-            data_capture_config=_deploy.capture_dict(data_capture_config),
+            data_capture_config=capture_request(data_capture_config),
             max_payload_mb=float(local.get("max_payload", 6)),
             timeout_seconds=float(local.get("request_timeout", 60)),
             port=int(local.get("port", 0)),

@@ -20,7 +20,7 @@ from sabio.exceptions import ValidationError, did_you_mean
 if TYPE_CHECKING:
     from sabio.session import Session
 
-__all__ = ["CaptureOptions", "DataCaptureConfig"]
+__all__ = ["CaptureOptions", "DataCaptureConfig", "capture_request"]
 
 
 class CaptureOptions:
@@ -117,3 +117,19 @@ class DataCaptureConfig:
             f"sampling_percentage={self.sampling_percentage}, "
             f"destination_s3_uri={self.destination_s3_uri!r})"
         )
+
+
+def capture_request(config: DataCaptureConfig | dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ``DataCaptureConfig`` request dict of ``deploy(data_capture_config=...)``.
+
+    Raises:
+        TypeError: ``config`` is neither a :class:`DataCaptureConfig` nor a request dict.
+    """
+    if config is None or isinstance(config, dict):
+        return config
+    if not isinstance(config, DataCaptureConfig):
+        raise TypeError(
+            "data_capture_config must be a sabio.model_monitor.DataCaptureConfig, got "
+            f"{type(config).__name__}."
+        )
+    return config._to_request_dict()

@@ -57,6 +57,9 @@ class Predictor:
         self.component_name = component_name
         self._client: EndpointClient | None = None
         self._client_url: str | None = None
+        # The served model, remembered by delete_endpoint() so that delete_model() still
+        # works afterwards (tutorials call the two in either order).
+        self._deleted_model_name: str | None = None
 
     @property
     def endpoint_name(self) -> str:
@@ -139,7 +142,7 @@ class Predictor:
 
     def describe(self) -> dict[str, Any]:
         """DescribeEndpoint of this endpoint, plus its local ``Url``."""
-        from sabio._deploy import describe_endpoint
+        from sabio._describe import describe_endpoint
 
         return describe_endpoint(self.sagemaker_session, self._endpoint_name)
 
@@ -150,8 +153,6 @@ class Predictor:
         if self._client is not None:
             self._client.close()
         settings = self.sagemaker_session.settings
-        # Remember the model, so delete_model() still works afterwards (tutorials call the
-        # two in either order).
         self._deleted_model_name = str(
             describe_endpoint(settings, self._endpoint_name).spec["ModelName"]
         )
@@ -161,7 +162,7 @@ class Predictor:
         """Remove the model record the endpoint serves (or served, once deleted)."""
         from sabio.serving import delete_model, describe_endpoint
 
-        name = getattr(self, "_deleted_model_name", None)
+        name = self._deleted_model_name
         if name is None:
             record = describe_endpoint(self.sagemaker_session.settings, self._endpoint_name)
             name = str(record.spec["ModelName"])

@@ -108,10 +108,9 @@ class Session:
 
     def describe_training_job(self, job_name: str) -> dict[str, Any]:
         """Return a training job in SageMaker's DescribeTrainingJob shape."""
-        from sabio import _describe
-        from sabio.training import describe
+        from sabio._describe import describe_training_job
 
-        return _describe.training_job(describe(self.settings, job_name), self.catalog)
+        return describe_training_job(self, job_name)
 
     def stop_training_job(self, job_name: str) -> None:
         """Ask a running training job to stop."""

@@ -13,24 +13,17 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import JobFailedError, ValidationError
 from sabio.session import Session
 from sabio.transform._kind import TRANSFORM
+from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from sabio.catalog import JobRecord
 
 __all__ = ["Transformer"]
-
-
-def _unique_name(base: str) -> str:
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:38] or "sabio-transform"
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d-%H-%M-%S-%f")[:-3]
-    return f"{base}-{stamp}"
 
 
 class _TransformJob:
@@ -42,9 +35,9 @@ class _TransformJob:
 
     def describe(self) -> dict[str, Any]:
         """DescribeTransformJob of this job."""
-        from sabio.transform import describe, transform_job
+        from sabio._describe import describe_transform_job
 
-        return transform_job(describe(self.sagemaker_session.settings, self.name))
+        return describe_transform_job(self.sagemaker_session, self.name)
 
     def wait(self, logs: bool = True) -> None:
         """Wait for the job to end (printing its log); raise if it failed or was stopped."""
@@ -168,7 +161,7 @@ class Transformer:
         from sabio.transform import build_spec, check_transform_job_name, submit
 
         session = self.sagemaker_session
-        name = job_name or _unique_name(self.base_transform_job_name or self.model_name)
+        name = job_name or unique_name(self.base_transform_job_name or self.model_name)
         check_transform_job_name(name)
         if self.output_path is None or self._reset_output_path:
             self.output_path = f"s3://{session.default_bucket()}/{name}"

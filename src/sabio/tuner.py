@@ -18,9 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import secrets
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +38,7 @@ from sabio.parameter import (
     ranges_spec,
 )
 from sabio.session import Session
+from sabio.utils import unique_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -62,12 +60,6 @@ def _request(value: Any, what: str) -> dict[str, Any] | None:
     if hasattr(value, "to_input_req"):
         return dict(value.to_input_req())
     raise ValidationError(f"{what} must be a dict (SageMaker's request shape), got {value!r}.")
-
-
-def _tuning_name(base: str) -> str:
-    base = re.sub(r"[^a-zA-Z0-9-]+", "-", base).strip("-")[:14].strip("-") or "tuning"
-    stamp = dt.datetime.now(dt.UTC).strftime("%y%m%d-%H%M%S")
-    return f"{base}-{stamp}-{secrets.token_hex(2)[:3]}"
 
 
 class HyperparameterTuner:
@@ -254,7 +246,8 @@ class HyperparameterTuner:
             from sabio import tuning
 
             name = tuning.check_tuning_job_name(
-                job_name or _tuning_name(self.base_tuning_job_name or self._base_name())
+                job_name
+                or unique_name(self.base_tuning_job_name or self._base_name(), max_length=32)
             )
             with tempfile.TemporaryDirectory(prefix="sabio-tuning-") as tmp:
                 entry = self.estimator.entry_point
@@ -441,10 +434,9 @@ class _TuningJob:
         self.sagemaker_session = session
 
     def describe(self) -> dict[str, Any]:
-        from sabio import tuning
+        from sabio._describe import describe_tuning_job
 
-        record = tuning.describe(self.sagemaker_session.settings, self.name)
-        return tuning.describe_tuning_job(record, self.sagemaker_session.catalog)
+        return describe_tuning_job(self.sagemaker_session, self.name)
 
     def wait(self) -> None:
         from sabio import tuning

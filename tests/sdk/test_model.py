@@ -143,3 +143,23 @@ def test_model_deploy_with_data_capture(sabio_home: Path, tmp_path: Path) -> Non
     record = json.loads(session.store.get_bytes(files[0]).decode().splitlines()[0])
     assert record["captureData"]["endpointInput"]["data"] == "1,1,1"
     assert record["eventMetadata"]["inferenceId"] == "req-1"
+
+
+def test_model_training_job_name_is_a_constructor_argument(sabio_home: Path) -> None:
+    model = Model("s3://bucket/job/output/model.tar.gz", training_job_name="job")
+    assert model.training_job_name == "job"
+    assert Model("s3://bucket/m.tar.gz").training_job_name is None
+
+
+def test_model_module_imports_neither_predictor_nor_estimator() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sabio.model; "
+        "print([m for m in ('sabio.predictor', 'sabio.estimator') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sabio.exceptions import ValidationError
-from sabio.model_monitor import CaptureOptions, DataCaptureConfig
+from sabio.model_monitor import CaptureOptions, DataCaptureConfig, capture_request
 
 
 def test_data_capture_config_request_dict_matches_sagemaker() -> None:
@@ -53,3 +53,16 @@ def test_data_capture_config_default_destination(sabio_home: Path) -> None:
 def test_data_capture_config_bad_arguments(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         DataCaptureConfig(**{"enable_capture": True, "destination_s3_uri": "s3://b/c", **kwargs})  # type: ignore[arg-type]
+
+
+def test_capture_request_accepts_config_dict_or_none(sabio_home: Path) -> None:
+    config = DataCaptureConfig(True, destination_s3_uri="s3://bucket/capture")
+    assert capture_request(config) == config._to_request_dict()
+    assert capture_request({"EnableCapture": False}) == {"EnableCapture": False}
+    assert capture_request(None) is None
+
+
+def test_capture_request_refuses_other_types() -> None:
+    expected = r"must be a sabio\.model_monitor\.DataCaptureConfig, got int"
+    with pytest.raises(TypeError, match=expected):
+        capture_request(3)  # type: ignore[arg-type]

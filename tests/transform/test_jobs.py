@@ -12,10 +12,11 @@ import pytest
 from tests._wait import wait_until
 
 from sabio._config import load_settings
+from sabio._describe import transform_job
 from sabio.catalog import Catalog
 from sabio.exceptions import ConflictError, NotFoundError, ValidationError
 from sabio.storage import Store
-from sabio.transform import build_spec, describe, stop, submit, transform_job, wait
+from sabio.transform import build_spec, describe, stop, submit, wait
 from sabio.transform._kind import TRANSFORM
 
 from ._models import register_model, score, write_csv

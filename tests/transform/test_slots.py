@@ -7,9 +7,10 @@ from pathlib import Path
 from tests._wait import wait_until
 
 from sabio._config import load_settings
+from sabio._describe import transform_job
 from sabio.storage import Store
 from sabio.supervision._slots import SlotReservation
-from sabio.transform import build_spec, describe, job_dir, submit, transform_job, wait
+from sabio.transform import build_spec, describe, job_dir, submit, wait
 
 from ._models import register_model, write_csv
 

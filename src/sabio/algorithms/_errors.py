@@ -1,13 +1,14 @@
 """Errors raised by the built-in algorithms.
 
 All of them are user-caused and subclass :class:`sabio.exceptions.ValidationError` (hence
-``ValueError``): a training program turns them into a ``failure`` file and exit status 1,
-and a model server turns :class:`PayloadError` into a 4xx answer.
+``ValueError``): a training program turns them into a ``failure`` file and exit status 1.
+A bad inference request is :class:`sabio.exceptions.PayloadError` (re-exported here), which a
+model server answers with its ``status_code``.
 """
 
 from __future__ import annotations
 
-from sabio.exceptions import ValidationError
+from sabio.exceptions import PayloadError, ValidationError
 
 __all__ = ["AlgorithmError", "DataError", "HyperparameterError", "PayloadError"]
 
@@ -22,7 +23,3 @@ class HyperparameterError(AlgorithmError):
 
 class DataError(AlgorithmError):
     """Training, validation or test data cannot be used (missing label, empty channel ...)."""
-
-
-class PayloadError(AlgorithmError):
-    """An inference request body cannot be turned into model input."""

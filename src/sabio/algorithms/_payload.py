@@ -102,7 +102,8 @@ def parse_payload(
     supported = [c for c in CONTENT_TYPES if allow_libsvm or c != "text/libsvm"]
     if kind not in supported:
         raise PayloadError(
-            f"Unsupported content type {content_type!r}: expected one of {', '.join(supported)}."
+            f"Unsupported content type {content_type!r}: expected one of {', '.join(supported)}.",
+            415,
         )
     if kind == "application/x-npy":
         return _npy(body)

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sabio.algorithms._errors import AlgorithmError, DataError
+from sabio.algorithms._errors import DataError
+from sabio.exceptions import ValidationError
 
 __all__ = ["MAX_CATEGORIES", "Preprocessor", "category_keys"]
 
@@ -114,7 +115,7 @@ class Preprocessor:
         return _Plan.build(self)
 
     def transform(
-        self, frame: pd.DataFrame, *, source: str, error: type[AlgorithmError] = DataError
+        self, frame: pd.DataFrame, *, source: str, error: type[ValidationError] = DataError
     ) -> npt.NDArray[np.float64]:
         """Encode raw features (columns already aligned) into a float matrix.
 
@@ -122,7 +123,7 @@ class Preprocessor:
         each distinct value once, so the cost is a few numpy calls whatever the width.
 
         Raises:
-            AlgorithmError: of type ``error`` when a numeric column holds text.
+            ValidationError: of type ``error`` when a numeric column holds text.
         """
         plan = self._plan
         numeric = [self.columns[i] for i in plan.numeric_in.tolist()]
@@ -174,12 +175,12 @@ def _is_number_dtype(values: pd.Series) -> bool:
 
 
 def _parse_numeric(
-    column: str, values: pd.Series, source: str, error: type[AlgorithmError]
+    column: str, values: pd.Series, source: str, error: type[ValidationError]
 ) -> npt.NDArray[np.float64]:
     """One numeric column as floats (text parsed; blanks are missing).
 
     Raises:
-        AlgorithmError: of type ``error`` naming the first value that is not a number.
+        ValidationError: of type ``error`` naming the first value that is not a number.
     """
     if _is_number_dtype(values):
         return np.asarray(values.to_numpy(dtype=np.float64, na_value=np.nan))

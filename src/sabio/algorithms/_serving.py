@@ -210,7 +210,9 @@ def _accept(accept: str | None) -> str:
             return "text/csv"
         if kind in ACCEPTS:
             return kind
-    raise PayloadError(f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}.")
+    raise PayloadError(
+        f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}.", 406
+    )
 
 
 def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | str, str]:

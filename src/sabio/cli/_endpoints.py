@@ -47,7 +47,7 @@ def list_endpoints(
 @app.command("describe")
 def describe(name: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Describe one endpoint (SageMaker's DescribeEndpoint shape plus its Url)."""
-    from sabio._deploy import describe_endpoint
+    from sabio._describe import describe_endpoint
 
     description = describe_endpoint(Session(), name)
     if as_json:

@@ -64,7 +64,8 @@ def run(
         join_source=join_source,
         wait=wait,
     )
-    name = transformer._current_job_name
+    job = transformer.latest_transform_job
+    name = job.name if job is not None else job_name
     typer.echo(f"Transform job {name}: output in {transformer.output_path}")
 
 
@@ -97,10 +98,9 @@ def list_jobs(
 @app.command("describe")
 def describe(name: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Describe one job (SageMaker's DescribeTransformJob shape)."""
-    from sabio.transform import describe as describe_job
-    from sabio.transform import transform_job
+    from sabio._describe import describe_transform_job
 
-    description = transform_job(describe_job(Session().settings, name))
+    description = describe_transform_job(Session(), name)
     if as_json:
         typer.echo(json.dumps(description, indent=2, default=str))
         return

@@ -117,7 +117,8 @@ def tune(
     except TypeError as exc:
         raise ValidationError(f"Tuning spec {spec}: {exc}") from None
     tuner.fit(inputs, job_name=job_name, wait=False)
-    name = tuner._job().name
+    job = tuner.latest_tuning_job
+    name = job.name if job is not None else str(job_name)
     typer.echo(f"Tuning job: {name}")
     if wait:
         _follow(name)
@@ -225,12 +226,10 @@ def describe(
     follow: bool = typer.Option(False, "-f", "--follow", help="Live table until it ends."),
 ) -> None:
     """Describe a tuning job with a table of its trials."""
-    from sabio import tuning
-
     if as_json:
-        session = Session()
-        record = tuning.describe(session.settings, name)
-        description = tuning.describe_tuning_job(record, session.catalog)
+        from sabio._describe import describe_tuning_job
+
+        description = describe_tuning_job(Session(), name)
         typer.echo(json.dumps(description, indent=2, default=str))
         return
     if follow:

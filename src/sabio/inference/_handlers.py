@@ -71,23 +71,11 @@ def _handler(module: ModuleType | None, name: str, arity: int) -> _Handler | Non
     return _Handler(fn, len(positional) > arity)
 
 
-def _is_builtin_payload_error(exc: BaseException) -> bool:
-    from sabio.algorithms._errors import PayloadError as BuiltinPayloadError
-
-    return isinstance(exc, BuiltinPayloadError)
-
-
 def _payload(exc: BaseException, default: int, prefix: str = "") -> PayloadError:
     """Turn an error from a decode/predict/encode step into a :class:`PayloadError`."""
-    if isinstance(exc, PayloadError):
+    if isinstance(exc, PayloadError):  # raised on purpose: its message and status stand
         return exc
-    message = str(exc) or type(exc).__name__
-    code = default
-    if _is_builtin_payload_error(exc):
-        lowered = message.lower()
-        code = 415 if "content type" in lowered else 406 if "accept type" in lowered else 400
-        prefix = ""
-    return PayloadError(f"{prefix}{message}", code)
+    return PayloadError(f"{prefix}{str(exc) or type(exc).__name__}", default)
 
 
 def _answer(result: Any, accept: str) -> tuple[bytes, str]:
@@ -189,7 +177,7 @@ class Handlers:
                 return _codecs.encode(prediction, accept)
             return _answer(self._output_fn(self.context, prediction, accept), accept)
         except (ValueError, TypeError) as exc:
-            if isinstance(exc, PayloadError) or _is_builtin_payload_error(exc):
+            if isinstance(exc, PayloadError):
                 raise _payload(exc, 406) from None
             raise ModelError(f"output_fn of {self.source} failed: {exc}") from exc
 

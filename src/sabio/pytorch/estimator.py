@@ -18,6 +18,7 @@ class PyTorch(Framework):
 
     _framework = "pytorch"
     _framework_module = "torch"
+    _framework_pip = "torch==2.13.0"
 
     def __init__(self, entry_point: str, **kwargs: Any) -> None:
         super().__init__(entry_point=entry_point, **kwargs)

@@ -18,6 +18,7 @@ class SKLearn(Framework):
 
     _framework = "scikit-learn"
     _framework_module = "sklearn"
+    _framework_pip = "scikit-learn"
 
     def __init__(self, entry_point: str, **kwargs: Any) -> None:
         super().__init__(entry_point=entry_point, **kwargs)

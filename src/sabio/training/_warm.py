@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sabio._config import environ
+from sabio.algorithms._builtins import builtin_for_program
 from sabio.training._interpreter import (
     forget_exit_handlers,
     join_non_daemon_threads,
@@ -77,8 +78,9 @@ def warm_up(modules: Sequence[str]) -> list[str]:
     """Import the built-in programs ``modules`` and what they load lazily; return the ones
     that are now warm.
 
-    A built-in package may list extra modules its program imports inside functions in a
-    ``WARM_IMPORTS`` tuple. Modules are imported, never run: no thread pool starts here.
+    A built-in's ``warm_imports`` (:class:`sabio.algorithms.BuiltinAlgorithm`) are the modules
+    its program imports inside functions. Modules are imported, never run: no thread pool
+    starts here.
     """
     warmed: list[str] = []
     for module in modules:
@@ -86,9 +88,10 @@ def warm_up(modules: Sequence[str]) -> list[str]:
             warmed.append(module)
             continue
         try:
-            package = importlib.import_module(module)
+            importlib.import_module(module)
             importlib.import_module(f"{module}.__main__")
-            for extra in getattr(package, "WARM_IMPORTS", ()):
+            builtin = builtin_for_program(module)
+            for extra in builtin.warm_imports if builtin else ():
                 importlib.import_module(extra)
         except Exception as exc:  # an uninstalled framework: that built-in simply starts cold
             print(f"sabio: not pre-importing {module}: {exc}", file=sys.stderr)

@@ -1,6 +1,5 @@
 """Batch transform: a model's handlers applied to files in the store, in parallel workers."""
 
-from sabio.transform._describe import transform_job
 from sabio.transform._jobs import describe, follow, job_dir, stop, submit, wait
 from sabio.transform._jsonpath import JsonPath, parse_jsonpath
 from sabio.transform._kind import TRANSFORM
@@ -18,6 +17,5 @@ __all__ = [
     "parse_jsonpath",
     "stop",
     "submit",
-    "transform_job",
     "wait",
 ]

@@ -18,7 +18,7 @@ from sabio.tuning._jobs import (
     wait,
 )
 from sabio.tuning._metrics import builtin_metric_names, check_objective_metric
-from sabio.tuning._report import describe_tuning_job, plot_trials, trial_rows
+from sabio.tuning._report import plot_trials, trial_rows
 from sabio.tuning._spec import (
     CategoricalRange,
     ContinuousRange,
@@ -37,7 +37,6 @@ __all__ = [
     "check_objective_metric",
     "check_tuning_job_name",
     "describe",
-    "describe_tuning_job",
     "explain",
     "list_tuning_jobs",
     "plot_trials",

@@ -1,4 +1,5 @@
-"""Tuning jobs rendered for people: DescribeHyperParameterTuningJob, trial rows, plots."""
+"""Tuning jobs rendered for people: trial rows and plots (DescribeHyperParameterTuningJob is
+rendered at the SDK edge, :mod:`sabio._describe`)."""
 
 from __future__ import annotations
 
@@ -12,86 +13,11 @@ from sabio.training._kind import TRAINING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["describe_tuning_job", "plot_trials", "trial_rows"]
-
-_ARN = "arn:aws:sagemaker:local:000000000000"
+__all__ = ["plot_trials", "trial_rows"]
 
 
 def _time(value: float | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
-
-
-def describe_tuning_job(record: JobRecord, catalog: Catalog) -> dict[str, Any]:
-    """SageMaker's DescribeHyperParameterTuningJob for one tuning job."""
-    spec, details = record.spec, record.details
-    description: dict[str, Any] = {
-        "HyperParameterTuningJobName": record.name,
-        "HyperParameterTuningJobArn": f"{_ARN}:hyper-parameter-tuning-job/{record.name}",
-        "HyperParameterTuningJobConfig": spec["HyperParameterTuningJobConfig"],
-        "TrainingJobDefinition": _definition(spec["TrainingJobDefinition"]),
-        "HyperParameterTuningJobStatus": record.status,
-        "CreationTime": _time(record.created_at),
-        "HyperParameterTuningEndTime": _time(record.ended_at),
-        "LastModifiedTime": _time(record.last_modified),
-        "TrainingJobStatusCounters": details.get("TrainingJobStatusCounters", {}),
-        "ObjectiveStatusCounters": details.get("ObjectiveStatusCounters", {}),
-    }
-    best = details.get("BestTrainingJob")
-    if best:
-        description["BestTrainingJob"] = _with_times(best, catalog)
-    if details.get("OverallBestTrainingJob"):
-        description["OverallBestTrainingJob"] = _with_times(
-            details["OverallBestTrainingJob"], catalog
-        )
-    if spec.get("WarmStartConfig"):
-        description["WarmStartConfig"] = spec["WarmStartConfig"]
-    if record.failure_reason:
-        description["FailureReason"] = record.failure_reason
-    if details.get("TuningJobCompletionReason"):
-        description["TuningJobCompletionDetails"] = {
-            "NumberOfTrainingJobsObjectiveNotImproving": None,
-            "CompletionReason": details["TuningJobCompletionReason"],
-        }
-    return description
-
-
-def _definition(definition: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "StaticHyperParameters": {
-            k: v if isinstance(v, str) else repr(v)
-            for k, v in (definition.get("hyperparameters") or {}).items()
-        },
-        "AlgorithmSpecification": {
-            "TrainingImage": definition.get("image_uri") or "sabio/script-mode",
-            "TrainingInputMode": "File",
-            "MetricDefinitions": definition.get("metric_definitions") or [],
-        },
-        "InputDataConfig": [
-            {"ChannelName": name, "DataSource": {"S3DataSource": {"S3Uri": channel["uri"]}}}
-            for name, channel in (definition.get("channels") or {}).items()
-        ],
-        "OutputDataConfig": {"S3OutputPath": definition.get("output_path")},
-        "ResourceConfig": {
-            "InstanceType": definition.get("instance_type"),
-            "InstanceCount": definition.get("instance_count", 1),
-        },
-        "StoppingCondition": {"MaxRuntimeInSeconds": definition.get("max_run")},
-    }
-
-
-def _with_times(best: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-    from sabio.exceptions import NotFoundError
-
-    try:
-        job = catalog.jobs(TRAINING).get(best["TrainingJobName"])
-    except NotFoundError:
-        return dict(best)
-    return {
-        **best,
-        "CreationTime": _time(job.created_at),
-        "TrainingStartTime": _time(job.started_at),
-        "TrainingEndTime": _time(job.ended_at),
-    }
 
 
 def trial_rows(record: JobRecord, jobs: list[JobRecord], catalog: Catalog) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from sabio.algorithms._builtins import builtin_for_program
 from sabio.tuning._spec import CategoricalRange, ContinuousRange, IntegerRange, TuningJobSpec
 
 if TYPE_CHECKING:
@@ -22,19 +23,11 @@ if TYPE_CHECKING:
     from optuna.distributions import BaseDistribution
 
 __all__ = [
-    "RESOURCE_HYPERPARAMETERS",
     "distributions",
     "hyperparameters_of",
     "open_study",
     "resource_hyperparameter",
 ]
-
-#: The epochs/rounds hyperparameter of each built-in (Hyperband's resource).
-RESOURCE_HYPERPARAMETERS = {
-    "sabio.algorithms.mlp": "epochs",
-    "sabio.algorithms.xgboost": "num_round",
-    "sabio.algorithms.linear_learner": "epochs",
-}
 
 
 def resource_hyperparameter(spec: TuningJobSpec) -> str | None:
@@ -43,8 +36,8 @@ def resource_hyperparameter(spec: TuningJobSpec) -> str | None:
     hyperband = strategy.HyperbandStrategyConfig if strategy else None
     if hyperband is not None and hyperband.ResourceHyperparameter:
         return hyperband.ResourceHyperparameter
-    module = spec.TrainingJobDefinition.get("builtin_module")
-    return RESOURCE_HYPERPARAMETERS.get(module or "")
+    builtin = builtin_for_program(spec.TrainingJobDefinition.get("builtin_module"))
+    return builtin.resource_hyperparameter if builtin else None
 
 
 def distributions(spec: TuningJobSpec) -> dict[str, BaseDistribution]:

@@ -18,6 +18,7 @@ class XGBoost(Framework):
 
     _framework = "xgboost"
     _framework_module = "xgboost"
+    _framework_pip = "xgboost-cpu"
 
     def __init__(self, entry_point: str, **kwargs: Any) -> None:
         super().__init__(entry_point=entry_point, **kwargs)

@@ -14,15 +14,4 @@ Inference handlers: :mod:`sabio.algorithms.linear_learner.inference`.
 
 from __future__ import annotations
 
-from sabio.algorithms import REPORT_IMPORTS
-
-__all__ = ["WARM_IMPORTS"]
-
-#: Modules the program imports inside functions; a warm standby imports them ahead.
-WARM_IMPORTS: tuple[str, ...] = (
-    *REPORT_IMPORTS,
-    "sklearn.linear_model",
-    "sklearn.compose",
-    "sklearn.preprocessing",
-    "skops.io",
-)
+__all__: list[str] = []

@@ -15,9 +15,4 @@ Inference handlers: :mod:`sabio.algorithms.random_forest.inference`.
 
 from __future__ import annotations
 
-from sabio.algorithms import REPORT_IMPORTS
-
-__all__ = ["WARM_IMPORTS"]
-
-#: Modules the program imports inside functions; a warm standby imports them ahead.
-WARM_IMPORTS: tuple[str, ...] = (*REPORT_IMPORTS, *("sklearn.ensemble", "skops.io"))
+__all__: list[str] = []

@@ -223,7 +223,8 @@ def input_fn(body: bytes | bytearray | str, content_type: str) -> TextRequest:
     if kind not in CONTENT_TYPES:
         raise PayloadError(
             f"Unsupported content type {content_type!r} for the text classifier: expected one "
-            f"of {', '.join(CONTENT_TYPES)}."
+            f"of {', '.join(CONTENT_TYPES)}.",
+            415,
         )
     text = _decode(body)
     if not text.strip():
@@ -272,7 +273,7 @@ def output_fn(prediction: TextPrediction, accept: str | None) -> tuple[str, str]
             break
     if not kind:
         raise PayloadError(
-            f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}."
+            f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}.", 406
         )
     records = prediction.records()
     if kind == "text/csv":

@@ -19,9 +19,4 @@ libsvm requests).
 
 from __future__ import annotations
 
-from sabio.algorithms import REPORT_IMPORTS
-
-__all__ = ["WARM_IMPORTS"]
-
-#: Modules the program imports inside functions; a warm standby imports them ahead.
-WARM_IMPORTS: tuple[str, ...] = (*REPORT_IMPORTS, *("xgboost",))
+__all__: list[str] = []
