@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sabio.catalog import JobRecord
 from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def describe_tuning_job(session: Session, name: str) -> dict[str, Any]:
     from sabio.exceptions import NotFoundError
 
     record = tuning.describe(session.settings, name)
-    trials: dict[str, Any] = {}
+    trials: dict[str, JobRecord] = {}
     for key in ("BestTrainingJob", "OverallBestTrainingJob"):
         best = record.details.get(key) or {}
         job = best.get("TrainingJobName")
@@ -99,7 +100,7 @@ def describe_endpoint(session: Session, name: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------- renderers
-def training_job(record: Any, final_metrics: Mapping[str, float]) -> dict[str, Any]:
+def training_job(record: JobRecord, final_metrics: Mapping[str, float]) -> dict[str, Any]:
     """DescribeTrainingJob of a training job record, plus sabio's ``ResourceUsage``.
 
     ``final_metrics`` are the job's last value of each metric (``FinalMetricDataList``).
@@ -184,7 +185,7 @@ def training_job(record: Any, final_metrics: Mapping[str, float]) -> dict[str, A
     return description
 
 
-def transform_job(record: Any) -> dict[str, Any]:
+def transform_job(record: JobRecord) -> dict[str, Any]:
     """DescribeTransformJob of a transform job record, plus sabio's ``TransformProgress``."""
     spec = record.spec
     description: dict[str, Any] = {
@@ -236,7 +237,7 @@ def transform_job(record: Any) -> dict[str, Any]:
     return description
 
 
-def tuning_job(record: Any, trials: Mapping[str, Any]) -> dict[str, Any]:
+def tuning_job(record: JobRecord, trials: Mapping[str, JobRecord]) -> dict[str, Any]:
     """DescribeHyperParameterTuningJob of a tuning job record.
 
     ``trials`` maps training job names to their records (at least the best trials'), for the
@@ -298,7 +299,7 @@ def _definition(definition: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _with_times(best: dict[str, Any], trials: Mapping[str, Any]) -> dict[str, Any]:
+def _with_times(best: dict[str, Any], trials: Mapping[str, JobRecord]) -> dict[str, Any]:
     job = trials.get(best["TrainingJobName"])
     if job is None:
         return dict(best)
@@ -310,7 +311,7 @@ def _with_times(best: dict[str, Any], trials: Mapping[str, Any]) -> dict[str, An
     }
 
 
-def endpoint(record: Any, region: str) -> dict[str, Any]:
+def endpoint(record: JobRecord, region: str) -> dict[str, Any]:
     """DescribeEndpoint of an endpoint record (its ARN in ``region``), plus its local ``Url``."""
     spec, details = record.spec, record.details
     count = len(details.get("Workers", [])) or int(spec.get("InitialInstanceCount", 1))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any
 
 from sabio import _describe
+from sabio.catalog import JobRecord, StatusEvent
 
 _T0 = 1_767_261_600.0
 
 
-def _record(**fields: Any) -> SimpleNamespace:
+def _record(**fields: Any) -> JobRecord:
     base: dict[str, Any] = {
+        "kind": "training",
         "name": "job-1",
         "status": "Completed",
         "spec": {},
@@ -23,13 +24,13 @@ def _record(**fields: Any) -> SimpleNamespace:
         "last_modified": _T0 + 12,
         "failure_reason": None,
     }
-    return SimpleNamespace(**{**base, **fields})
+    return JobRecord(**{**base, **fields})
 
 
 def test_describe_training_job_renders_final_metrics_and_times() -> None:
     record = _record(
         secondary_status="Completed",
-        history=[SimpleNamespace(secondary_status="Training", timestamp=_T0 + 1, message="")],
+        history=(StatusEvent("InProgress", "Training", "", _T0 + 1),),
         spec={"hyperparameters": {"eta": 0.2, "objective": "binary:logistic"}, "channels": {}},
         wall_seconds=10.0,
         billable_seconds=10.0,
@@ -38,7 +39,7 @@ def test_describe_training_job_renders_final_metrics_and_times() -> None:
         estimated_cost_usd=0.0,
         model_artifacts="s3://b/job-1/output/model.tar.gz",
         output_data=None,
-        tuning_job_name="tune-1",
+        parent="tune-1",
     )
     description = _describe.training_job(record, {"validation:auc": 0.9})
     assert description["TrainingJobArn"].endswith(":training-job/job-1")
