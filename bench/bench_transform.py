@@ -165,7 +165,7 @@ def main() -> None:
         import sabio
         from sabio.catalog import Catalog
         from sabio.estimator import Estimator
-        from sabio.inference import MODEL
+        from sabio.inference import MODEL, ModelSpec
         from sabio.transform import describe
         from sabio.transformer import Transformer
 
@@ -182,14 +182,14 @@ def main() -> None:
             {"train": session.upload_data(str(train), key_prefix="bench/train")}, logs=False
         )
         model_data = estimator.model_data
+        spec = ModelSpec(
+            model_name="bench-xgb",
+            image="sabio/xgboost",
+            model_data_url=model_data,
+            builtin_module="sabio.algorithms.xgboost",
+        )
         Catalog.open(session.settings).jobs(MODEL).create(
-            "bench-xgb",
-            {
-                "ModelName": "bench-xgb",
-                "PrimaryContainer": {"Image": "sabio/xgboost", "ModelDataUrl": model_data},
-                "BuiltinModule": "sabio.algorithms.xgboost",
-            },
-            status="Created",
+            "bench-xgb", spec.model_dump(mode="json"), status="Created"
         )
         model_dir = Path(tmp) / "model"
         model_dir.mkdir()

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sabio.catalog import JobRecord
+from sabio.serving._spec import EndpointSpec
 from sabio.training._kind import TRAINING
 
 if TYPE_CHECKING:
@@ -313,29 +314,29 @@ def _with_times(best: dict[str, Any], trials: Mapping[str, JobRecord]) -> dict[s
 
 def endpoint(record: JobRecord, region: str) -> dict[str, Any]:
     """DescribeEndpoint of an endpoint record (its ARN in ``region``), plus its local ``Url``."""
-    spec, details = record.spec, record.details
-    count = len(details.get("Workers", [])) or int(spec.get("InitialInstanceCount", 1))
+    spec, details = EndpointSpec.model_validate(record.spec), record.details
+    count = len(details.get("Workers", [])) or spec.instance_count
     variant = {
-        "VariantName": spec.get("VariantName", "AllTraffic"),
+        "VariantName": spec.variant_name,
         "DeployedImages": [{"SpecifiedImage": f"sabio/model:{details.get('ModelName')}"}],
         "CurrentWeight": 1.0,
         "DesiredWeight": 1.0,
         "CurrentInstanceCount": count if record.status == "InService" else 0,
-        "DesiredInstanceCount": int(spec.get("InitialInstanceCount", 1)),
-        "InstanceType": spec.get("InstanceType", "local"),
+        "DesiredInstanceCount": spec.instance_count,
+        "InstanceType": spec.instance_type,
     }
     description: dict[str, Any] = {
         "EndpointName": record.name,
         "EndpointArn": (f"arn:aws:sagemaker:{region}:000000000000:endpoint/{record.name}"),
-        "EndpointConfigName": spec.get("EndpointConfigName", record.name),
+        "EndpointConfigName": record.name,
         "ProductionVariants": [variant],
         "EndpointStatus": record.status,
         "CreationTime": _time(record.created_at),
         "LastModifiedTime": _time(record.last_modified),
-        "ModelName": details.get("ModelName") or spec.get("ModelName"),
+        "ModelName": details.get("ModelName") or spec.model_name,
         "Url": details.get("Url"),
     }
-    capture = spec.get("DataCaptureConfig")
+    capture = spec.data_capture_config
     if capture:
         description["DataCaptureConfig"] = {
             "EnableCapture": capture.get("EnableCapture", True),

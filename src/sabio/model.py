@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import did_you_mean
 from sabio.session import Session
 from sabio.utils import unique_name
+
+if TYPE_CHECKING:
+    from sabio.inference import ModelSpec
 
 __all__ = ["Model"]
 
@@ -150,25 +153,24 @@ class Model:
             session.store.put_file(archive, uri)
         return uri
 
-    def _spec(self, name: str) -> dict[str, Any]:
+    def _spec(self, name: str) -> ModelSpec:
         from sabio.image_uris import builtin_module
+        from sabio.inference import ModelSpec
 
         builtin = builtin_module(self.image_uri) if self.image_uri else None
         entry = self.entry_point
         if entry and self.source_dir is None:
             entry = Path(entry).name
-        return {
-            "ModelName": name,
-            "PrimaryContainer": {
-                "Image": self.image_uri,
-                "ModelDataUrl": self.model_data,
-                "Environment": self.env,
-            },
-            "EntryPoint": entry,
-            "SourceDir": self._source_dir_uri(name),
-            "BuiltinModule": None if self.entry_point else builtin,
-            "TrainingJobName": self.training_job_name,
-        }
+        return ModelSpec(
+            model_name=name,
+            image=self.image_uri,
+            model_data_url=self.model_data,
+            environment={str(k): str(v) for k, v in self.env.items()},
+            entry_point=entry,
+            source_dir=self._source_dir_uri(name),
+            builtin_module=None if self.entry_point else builtin,
+            training_job_name=self.training_job_name,
+        )
 
     def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
         """Record the model in the catalog (once); returns its name.

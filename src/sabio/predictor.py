@@ -148,24 +148,23 @@ class Predictor:
 
     def delete_endpoint(self, delete_endpoint_config: bool = True) -> None:
         """Stop the endpoint's server and remove it."""
-        from sabio.serving import delete_endpoint, describe_endpoint
+        from sabio.serving import EndpointSpec, delete_endpoint, describe_endpoint
 
         if self._client is not None:
             self._client.close()
         settings = self.sagemaker_session.settings
-        self._deleted_model_name = str(
-            describe_endpoint(settings, self._endpoint_name).spec["ModelName"]
-        )
+        record = describe_endpoint(settings, self._endpoint_name)
+        self._deleted_model_name = EndpointSpec.model_validate(record.spec).model_name
         delete_endpoint(settings, self._endpoint_name)
 
     def delete_model(self) -> None:
         """Remove the model record the endpoint serves (or served, once deleted)."""
-        from sabio.serving import delete_model, describe_endpoint
+        from sabio.serving import EndpointSpec, delete_model, describe_endpoint
 
         name = self._deleted_model_name
         if name is None:
             record = describe_endpoint(self.sagemaker_session.settings, self._endpoint_name)
-            name = str(record.spec["ModelName"])
+            name = EndpointSpec.model_validate(record.spec).model_name
         delete_model(self.sagemaker_session.settings, name)
 
     def update_endpoint(

@@ -17,7 +17,8 @@ import sabio.catalog
 from sabio.catalog import HEAD_REVISION, Catalog
 from sabio.catalog._schema import metadata
 from sabio.exceptions import ConfigError
-from sabio.inference._kind import MODEL
+from sabio.inference import MODEL, ModelSpec
+from sabio.serving import EndpointSpec
 from sabio.serving._kind import ENDPOINT
 from sabio.training._kind import TRAINING
 from sabio.transform._kind import TRANSFORM
@@ -123,9 +124,16 @@ def test_workspace_of_revision_0002_migrates_intact(tmp_path: Path) -> None:
         for row in legacy[table]:
             record = catalog.jobs(kind).get(str(row[0]))
             assert (record.status, record.created_at) == (row[1], row[5])
+    for row in legacy["models"]:  # retyped
+        model = ModelSpec.model_validate(catalog.jobs(MODEL).get(str(row[0])).spec)
+        assert model.model_name == row[0]
+        assert model.builtin_module == "sabio.algorithms.xgboost"
+        assert model.model_data_url and model.model_data_url.endswith("/model.tar.gz")
     endpoint = catalog.jobs(ENDPOINT).get(str(legacy["endpoints"][0][0]))
     assert endpoint.status == "InService"
     assert endpoint.details["Url"].startswith("http://127.0.0.1:")
+    spec = EndpointSpec.model_validate(endpoint.spec)  # retyped
+    assert (spec.endpoint_name, spec.instance_count) == (endpoint.name, 1)
 
     # New rows get new ids, and new jobs work as usual.
     training.add_metrics(str(first[1]), [{"name": "late", "value": 1.0}])

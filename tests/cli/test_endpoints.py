@@ -12,6 +12,7 @@ from sabio import serving
 from sabio._config import load_settings
 from sabio.cli import app
 from sabio.exceptions import NotFoundError
+from sabio.inference import ModelSpec
 
 try:
     from tests.inference._models import user_model
@@ -24,7 +25,7 @@ def test_endpoints_cli_round_trip(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     settings = load_settings()
-    spec = {"PrimaryContainer": {"ModelDataUrl": str(user_model(tmp_path / "m"))}}
+    spec = ModelSpec(model_data_url=str(user_model(tmp_path / "m")))
     serving.create_model(settings, "dot", spec)
     serving.create_endpoint(settings, "dot-ep", "dot")
     runner = CliRunner()

@@ -8,7 +8,7 @@ import pytest
 
 from sabio._config import load_settings
 from sabio.exceptions import NotFoundError, ValidationError
-from sabio.inference import prepare_model
+from sabio.inference import ModelSpec, prepare_model
 from sabio.storage import Store
 
 from ._models import pack, user_model
@@ -20,7 +20,9 @@ def test_prepare_model_from_store_archive(sabio_home: Path, tmp_path: Path) -> N
     store.create_bucket("models")
     archive = pack(user_model(tmp_path / "src"), tmp_path / "model.tar.gz")
     store.put_file(archive, "s3://models/a/model.tar.gz")
-    spec = {"PrimaryContainer": {"ModelDataUrl": "s3://models/a/model.tar.gz"}}
+    spec = ModelSpec.from_create_model(
+        {"PrimaryContainer": {"ModelDataUrl": "s3://models/a/model.tar.gz"}}
+    )
     model_dir, handlers = prepare_model(settings, spec, tmp_path / "dest")
     assert (model_dir / "weights.json").is_file()
     assert handlers.source == "inference.py"
@@ -32,7 +34,7 @@ def test_prepare_model_local_folder_and_source_dir(sabio_home: Path, tmp_path: P
     serve = tmp_path / "serve"
     serve.mkdir()
     (serve / "handler.py").write_text("def model_fn(d):\n    return 1\n")
-    spec = {"ModelDataUrl": str(model), "SourceDir": str(serve), "EntryPoint": "handler.py"}
+    spec = ModelSpec(model_data_url=str(model), source_dir=str(serve), entry_point="handler.py")
     _, handlers = prepare_model(load_settings(), spec, tmp_path / "dest")
     assert handlers.source == "handler.py"
     assert handlers.load_model() == 1
@@ -42,13 +44,14 @@ def test_prepare_model_corrupt_archive(sabio_home: Path, tmp_path: Path) -> None
     bad = tmp_path / "model.tar.gz"
     bad.write_bytes(b"definitely not gzip")
     with pytest.raises(ValidationError, match=r"not a readable \.tar\.gz archive"):
-        prepare_model(load_settings(), {"ModelDataUrl": str(bad)}, tmp_path / "dest")
+        prepare_model(load_settings(), ModelSpec(model_data_url=str(bad)), tmp_path / "dest")
 
 
 def test_prepare_model_missing_data(sabio_home: Path, tmp_path: Path) -> None:
     settings = load_settings()
     Store(settings).create_bucket("models")
     with pytest.raises(NotFoundError, match="does not exist in the store"):
-        prepare_model(settings, {"ModelDataUrl": "s3://models/nope.tar.gz"}, tmp_path / "d")
+        missing = ModelSpec(model_data_url="s3://models/nope.tar.gz")
+        prepare_model(settings, missing, tmp_path / "d")
     with pytest.raises(ValidationError, match="no ModelDataUrl"):
-        prepare_model(settings, {"ModelName": "m"}, tmp_path / "d")
+        prepare_model(settings, ModelSpec(model_name="m"), tmp_path / "d")

@@ -88,13 +88,15 @@ def test_describe_tuning_job_adds_best_trial_times_when_known() -> None:
 def test_describe_endpoint_counts_workers_in_service_only() -> None:
     record = _record(
         status="InService",
-        spec={"InitialInstanceCount": 2, "ModelName": "m"},
+        spec={"endpoint_name": "job-1", "model_name": "m", "instance_count": 2},
         details={"Workers": [1, 2], "Url": "http://127.0.0.1:1", "ModelName": "m"},
     )
     description = _describe.endpoint(record, "eu-west-1")
     assert description["EndpointArn"] == "arn:aws:sagemaker:eu-west-1:000000000000:endpoint/job-1"
     assert description["ProductionVariants"][0]["CurrentInstanceCount"] == 2
     assert description["Url"] == "http://127.0.0.1:1"
-    failed = _describe.endpoint(_record(status="Failed", failure_reason="boom"), "local")
+    failed = _describe.endpoint(
+        _record(status="Failed", failure_reason="boom", spec=record.spec), "local"
+    )
     assert failed["ProductionVariants"][0]["CurrentInstanceCount"] == 0
     assert failed["FailureReason"] == "boom"

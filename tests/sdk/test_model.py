@@ -38,8 +38,8 @@ def test_model_estimator_deploy_builtin(sabio_home: Path, tmp_path: Path) -> Non
         answer = predictor.predict(frame.iloc[:2, 1:].to_numpy())
         assert len(answer["predictions"]) == 2
         model = session.catalog.jobs(MODEL).get(predictor.describe()["ModelName"])
-        assert model.spec["BuiltinModule"] == "sabio.algorithms.xgboost"
-        assert model.spec["TrainingJobName"] == estimator.latest_training_job.name  # type: ignore[union-attr]
+        assert model.spec["builtin_module"] == "sabio.algorithms.xgboost"
+        assert model.spec["training_job_name"] == estimator.latest_training_job.name  # type: ignore[union-attr]
     finally:
         predictor.delete_endpoint()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sabio._config import Settings, load_settings
+from sabio.inference import ModelSpec
 
 
 @pytest.fixture(scope="module")
@@ -25,5 +26,5 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
             serving.delete_endpoint(settings, record.name)
 
 
-def model_spec(model_dir: Path) -> dict[str, object]:
-    return {"PrimaryContainer": {"ModelDataUrl": str(model_dir)}}
+def model_spec(model_dir: Path) -> ModelSpec:
+    return ModelSpec(model_data_url=str(model_dir))

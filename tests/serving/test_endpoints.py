@@ -16,7 +16,7 @@ from tests._wait import wait_until
 from sabio import serving
 from sabio._config import Settings
 from sabio.exceptions import ConflictError, JobFailedError, NotFoundError
-from sabio.inference import PayloadError
+from sabio.inference import ModelSpec, PayloadError
 
 from .conftest import model_spec
 
@@ -135,7 +135,7 @@ def test_endpoints_corrupt_model_fails_without_leftovers(
 ) -> None:
     bad = tmp_path / "model.tar.gz"
     bad.write_bytes(b"not a tarball")
-    serving.create_model(workspace, "corrupt", {"PrimaryContainer": {"ModelDataUrl": str(bad)}})
+    serving.create_model(workspace, "corrupt", ModelSpec(model_data_url=str(bad)))
     with pytest.raises(JobFailedError, match=r"not a readable \.tar\.gz archive"):
         serving.create_endpoint(workspace, "ep-bad", "corrupt")
     record = serving.describe_endpoint(workspace, "ep-bad")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
-from sabio.inference._kind import MODEL
+from sabio.inference import MODEL, ModelSpec
 from sabio.storage import Store
 
 INFERENCE = """
@@ -67,11 +67,8 @@ def register_model(name: str = "linear", *, delay: float = 0.0) -> str:
             tar.addfile(info, io.BytesIO(data))
     uri = f"s3://{store.default_bucket()}/models/{name}/model.tar.gz"
     store.put_bytes(uri, buffer.getvalue())
-    spec = {
-        "ModelName": name,
-        "PrimaryContainer": {"Image": "sabio/custom", "ModelDataUrl": uri, "Environment": {}},
-    }
-    Catalog.open(settings).jobs(MODEL).create(name, spec, status="Created")
+    spec = ModelSpec(model_name=name, image="sabio/custom", model_data_url=uri)
+    Catalog.open(settings).jobs(MODEL).create(name, spec.model_dump(mode="json"), status="Created")
     return name
 
 

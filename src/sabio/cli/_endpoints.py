@@ -36,7 +36,7 @@ def list_endpoints(
         table.add_row(
             record.name,
             status_markup(record.status, ENDPOINT_STYLES),
-            str(record.details.get("ModelName") or record.spec.get("ModelName")),
+            str(record.details.get("ModelName") or record.spec.get("model_name")),
             str(len(record.details.get("Workers", []))),
             str(record.details.get("Url") or "-"),
             when(record.created_at),

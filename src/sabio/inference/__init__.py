@@ -17,20 +17,21 @@ from sabio.inference._codecs import choose_accept, decode, encode, media_type
 from sabio.inference._errors import ModelError, PayloadError, status_for
 from sabio.inference._handlers import Context, Handlers, load_handlers
 from sabio.inference._kind import MODEL
-from sabio.inference._prepare import model_data_url, prepare_model
+from sabio.inference._prepare import prepare_model
+from sabio.inference._spec import ModelSpec
 
 __all__ = [
     "MODEL",
     "Context",
     "Handlers",
     "ModelError",
+    "ModelSpec",
     "PayloadError",
     "choose_accept",
     "decode",
     "encode",
     "load_handlers",
     "media_type",
-    "model_data_url",
     "prepare_model",
     "status_for",
 ]

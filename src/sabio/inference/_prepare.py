@@ -5,20 +5,13 @@ from __future__ import annotations
 import shutil
 import tarfile
 from pathlib import Path
-from typing import Any
 
 from sabio._config import Settings
 from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference._handlers import Handlers, load_handlers
+from sabio.inference._spec import ModelSpec
 
-__all__ = ["model_data_url", "prepare_model"]
-
-
-def model_data_url(model_spec: dict[str, Any]) -> str | None:
-    """``PrimaryContainer.ModelDataUrl`` of a CreateModel-shaped spec (or a top-level one)."""
-    container = model_spec.get("PrimaryContainer") or {}
-    url = container.get("ModelDataUrl") or model_spec.get("ModelDataUrl")
-    return str(url) if url else None
+__all__ = ["prepare_model"]
 
 
 def _extract(archive: Path, dest: Path, what: str, source: str) -> None:
@@ -67,15 +60,12 @@ def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
         )
 
 
-def prepare_model(
-    settings: Settings, model_spec: dict[str, Any], dest: Path
-) -> tuple[Path, Handlers]:
+def prepare_model(settings: Settings, model_spec: ModelSpec, dest: Path) -> tuple[Path, Handlers]:
     """Download and extract a model into ``dest/model`` and its code into ``dest/code``.
 
     Args:
         settings: the workspace (for the store).
-        model_spec: the model's catalog spec (SageMaker's CreateModel shape plus
-            ``EntryPoint``, ``SourceDir`` and ``BuiltinModule``).
+        model_spec: the model record's spec.
         dest: a folder owned by the caller.
 
     Returns:
@@ -85,23 +75,22 @@ def prepare_model(
         NotFoundError: the model data or code does not exist.
         ValidationError: an archive is corrupt or the inference code cannot be imported.
     """
-    url = model_data_url(model_spec)
+    url = model_spec.model_data_url
     if not url:
         raise ValidationError(
-            f"Model {model_spec.get('ModelName')!r} has no ModelDataUrl: pass model_data= "
+            f"Model {model_spec.model_name!r} has no ModelDataUrl: pass model_data= "
             "(the model.tar.gz of a training job)."
         )
     model_dir = dest / "model"
     _fetch(settings, url, model_dir, "model data")
     code_dir: Path | None = None
-    source_dir = model_spec.get("SourceDir")
-    if source_dir:
+    if model_spec.source_dir:
         code_dir = dest / "code"
-        _fetch(settings, str(source_dir), code_dir, "source_dir")
+        _fetch(settings, model_spec.source_dir, code_dir, "source_dir")
     handlers = load_handlers(
         model_dir,
         code_dir=code_dir,
-        entry_point=model_spec.get("EntryPoint"),
-        builtin_module=model_spec.get("BuiltinModule"),
+        entry_point=model_spec.entry_point,
+        builtin_module=model_spec.builtin_module,
     )
     return model_dir, handlers

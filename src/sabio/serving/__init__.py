@@ -23,10 +23,12 @@ from sabio.serving._endpoints import (
     wait_for_endpoint,
 )
 from sabio.serving._models import create_model, delete_model, describe_model
+from sabio.serving._spec import EndpointSpec
 
 __all__ = [
     "ACTIVE_STATUSES",
     "EndpointClient",
+    "EndpointSpec",
     "check_name",
     "create_endpoint",
     "create_model",

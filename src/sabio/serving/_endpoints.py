@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError as PydanticError
+
 from sabio import supervision
 from sabio._config import Settings
 from sabio.catalog import Catalog, JobRecord
@@ -26,6 +28,7 @@ from sabio.exceptions import (
 )
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
+from sabio.serving._spec import EndpointSpec
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -91,6 +94,12 @@ def list_endpoints(
     return [r for r in records if status is None or r.status == status]
 
 
+def _explain(exc: PydanticError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'endpoint'}: {e['msg']}" for e in exc.errors()
+    )
+
+
 def _model(catalog: Catalog, name: str) -> JobRecord:
     return catalog.jobs(MODEL).get(name)
 
@@ -133,22 +142,23 @@ def create_endpoint(
         raise ValidationError(f"initial_instance_count must be at least 1, got {instance_count}.")
     if max_payload_mb <= 0 or timeout_seconds <= 0:
         raise ValidationError("max_payload and the request timeout must be positive.")
+    try:
+        spec = EndpointSpec(
+            endpoint_name=name,
+            model_name=model_name,
+            instance_count=instance_count,
+            instance_type=instance_type,
+            data_capture_config=data_capture_config,
+            max_payload_mb=max_payload_mb,
+            timeout_seconds=timeout_seconds,
+            host=host,
+            port=port,
+        )
+    except PydanticError as exc:
+        raise ValidationError(f"Invalid endpoint {name!r}: {_explain(exc)}") from None
     catalog = Catalog.open(settings)
     _model(catalog, model_name)
-    spec = {
-        "EndpointName": name,
-        "EndpointConfigName": name,
-        "ModelName": model_name,
-        "VariantName": "AllTraffic",
-        "InitialInstanceCount": instance_count,
-        "InstanceType": instance_type,
-        "DataCaptureConfig": data_capture_config,
-        "MaxPayloadInMB": max_payload_mb,
-        "TimeoutSeconds": timeout_seconds,
-        "Host": host,
-        "Port": port,
-    }
-    catalog.jobs(ENDPOINT).create(name, spec, status="Creating")
+    catalog.jobs(ENDPOINT).create(name, spec.model_dump(mode="json"), status="Creating")
     folder = endpoint_dir(settings, name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -220,15 +230,15 @@ def update_endpoint(
             f"Endpoint {name!r} is {record.status}: only an InService endpoint can be updated."
             + (" Delete it and deploy again." if record.status == "Failed" else " Wait for it.")
         )
-    spec = dict(record.spec)
+    spec = EndpointSpec.model_validate(record.spec)
     if model_name is not None:
         _model(catalog, model_name)
-        spec["ModelName"] = model_name
+        spec = spec.model_copy(update={"model_name": model_name})
     if instance_count is not None:
         if instance_count < 1:
             raise ValidationError(f"instance_count must be at least 1, got {instance_count}.")
-        spec["InitialInstanceCount"] = instance_count
-    catalog.jobs(ENDPOINT).update(name, spec=spec)
+        spec = spec.model_copy(update={"instance_count": instance_count})
+    catalog.jobs(ENDPOINT).update(name, spec=spec.model_dump(mode="json"))
     catalog.jobs(ENDPOINT).transition(name, "Updating", failure_reason=None)
     if record.supervisor_pid is not None:  # look now, not at the next beat
         supervision.backend_for(settings.backend).signal(
@@ -236,8 +246,8 @@ def update_endpoint(
         )
     if not wait:
         return catalog.jobs(ENDPOINT).get(name)
-    record = wait_for_endpoint(settings, name, model_name=str(spec["ModelName"]))
-    if len(record.details.get("Workers", [])) != int(spec["InitialInstanceCount"]):
+    record = wait_for_endpoint(settings, name, model_name=spec.model_name)
+    if len(record.details.get("Workers", [])) != spec.instance_count:
         raise JobFailedError(
             f"Updating endpoint {name} failed. Reason: {record.failure_reason or 'unknown'}"
         )

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sabio._config import Settings
 from sabio.catalog import Catalog, JobRecord
-from sabio.inference import model_data_url
-from sabio.inference._kind import MODEL
+from sabio.inference import MODEL, ModelSpec
 
 __all__ = ["create_model", "delete_model", "describe_model"]
 
 
-def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> JobRecord:
-    """Record a model (``spec`` in SageMaker's CreateModel shape plus sabio's code fields).
+def create_model(settings: Settings, name: str, spec: ModelSpec) -> JobRecord:
+    """Record a model under ``name`` (the spec's ``model_name`` is set to it).
 
     Raises:
         ValidationError: bad name or no ``ModelDataUrl``.
@@ -23,7 +20,7 @@ def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> JobReco
     from sabio.serving._endpoints import check_name
 
     check_name(name, "Model")
-    if not model_data_url(spec):
+    if not spec.model_data_url:
         raise ValidationError(
             f"Model {name!r} has no ModelDataUrl: pass model_data= (the model.tar.gz of a "
             "training job, or a local folder)."
@@ -31,7 +28,11 @@ def create_model(settings: Settings, name: str, spec: dict[str, Any]) -> JobReco
     return (
         Catalog.open(settings)
         .jobs(MODEL)
-        .create(name, {**spec, "ModelName": name}, status="Created")
+        .create(
+            name,
+            spec.model_copy(update={"model_name": name}).model_dump(mode="json"),
+            status="Created",
+        )
     )
 
 

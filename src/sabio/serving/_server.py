@@ -25,9 +25,10 @@ from typing import Any
 
 from sabio import supervision
 from sabio._config import Settings, load_settings
-from sabio.inference import Handlers, prepare_model
+from sabio.inference import Handlers, ModelSpec, prepare_model
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
+from sabio.serving._spec import EndpointSpec
 from sabio.supervision._process import finish_child
 
 __all__ = ["EndpointProgram", "EndpointServer"]
@@ -76,7 +77,7 @@ class EndpointServer(supervision.Supervisor):
         self.retiring: dict[int, _Worker] = {}
         self.generation = 0
         self.handlers: Handlers | None = None
-        self.spec: dict[str, Any] = {}
+        self.spec: EndpointSpec | None = None
         self.environment: dict[str, str] = {}
         self.model_name: str | None = None
         self._stop = False
@@ -106,9 +107,9 @@ class EndpointServer(supervision.Supervisor):
     def run(self) -> int:
         """Serve until deleted; returns the process exit code."""
         self._install_signals()
-        spec = self.claim().spec
+        spec = EndpointSpec.model_validate(self.claim().spec)
         try:
-            self.sock = _listen(str(spec.get("Host", "127.0.0.1")), int(spec.get("Port") or 0))
+            self.sock = _listen(spec.host, spec.port)
             self._start_generation(spec)
         except Exception as exc:
             reason = _reason(exc)
@@ -139,18 +140,18 @@ class EndpointServer(supervision.Supervisor):
         return {"ModelName": self.model_name, "Workers": sorted(self.workers), **extra}
 
     # ------------------------------------------------------------- workers
-    def _start_generation(self, spec: dict[str, Any]) -> None:
+    def _start_generation(self, spec: EndpointSpec) -> None:
         """Fetch the model of ``spec`` and start its workers; raise if any fails to load."""
-        model_name = str(spec["ModelName"])
-        model = self.catalog.jobs(MODEL).get(model_name)
+        model_name = spec.model_name
+        model = ModelSpec.model_validate(self.catalog.jobs(MODEL).get(model_name).spec)
         generation = self.generation + 1
         _model_dir, handlers = prepare_model(
-            self.settings, model.spec, self.folder / f"gen-{generation}"
+            self.settings, model, self.folder / f"gen-{generation}"
         )
-        container = model.spec.get("PrimaryContainer") or {}
-        environment = {str(k): str(v) for k, v in (container.get("Environment") or {}).items()}
-        count = int(spec.get("InitialInstanceCount", 1))
-        started = [self._fork(handlers, generation, spec, environment) for _ in range(count)]
+        environment = dict(model.environment)
+        started = [
+            self._fork(handlers, generation, spec, environment) for _ in range(spec.instance_count)
+        ]
         try:
             self._await_ready(started)
         except Exception:
@@ -165,7 +166,7 @@ class EndpointServer(supervision.Supervisor):
             _signal(worker.pid, signal.SIGTERM)
 
     def _fork(
-        self, handlers: Handlers, generation: int, spec: dict[str, Any], env: dict[str, str]
+        self, handlers: Handlers, generation: int, spec: EndpointSpec, env: dict[str, str]
     ) -> _Worker:
         if self.sock is None:
             raise RuntimeError("the socket is not bound")
@@ -183,7 +184,7 @@ class EndpointServer(supervision.Supervisor):
         ready_r: int,
         ready_w: int,
         handlers: Handlers,
-        spec: dict[str, Any],
+        spec: EndpointSpec,
         env: dict[str, str],
     ) -> int:
         """The body of a forked worker: drop the supervisor's descriptors, signal handlers
@@ -298,6 +299,8 @@ class EndpointServer(supervision.Supervisor):
                 f"the endpoint was stopped. See `sabio endpoints logs {self.name}`."
             )
             return
+        if self.spec is None:
+            return
         worker = self._fork(self.handlers, self.generation, self.spec, self.environment)
         try:
             self._await_ready([worker])
@@ -347,21 +350,23 @@ class EndpointServer(supervision.Supervisor):
         if record.stop_requested or record.status in ("Deleting", "Failed"):
             self._stop = True
             return
-        spec = record.spec
-        wanted = (spec.get("ModelName"), int(spec.get("InitialInstanceCount", 1)))
+        spec = EndpointSpec.model_validate(record.spec)
+        wanted = (spec.model_name, spec.instance_count)
         if wanted != (self.model_name, len(self.workers)):
             self._update(spec)
 
-    def _update(self, spec: dict[str, Any]) -> None:
-        _log(f"updating to model {spec.get('ModelName')!r} x{spec.get('InitialInstanceCount')}")
-        previous = {**spec, "ModelName": self.model_name, "InitialInstanceCount": len(self.workers)}
+    def _update(self, spec: EndpointSpec) -> None:
+        _log(f"updating to model {spec.model_name!r} x{spec.instance_count}")
+        previous = spec.model_copy(
+            update={"model_name": self.model_name, "instance_count": len(self.workers)}
+        )
         try:
             self._start_generation(spec)
         except Exception as exc:
-            reason = f"Updating to model {spec.get('ModelName')!r} failed: {_reason(exc)}"
+            reason = f"Updating to model {spec.model_name!r} failed: {_reason(exc)}"
             _log(reason)
             # Keep serving the old model, as SageMaker rolls back a failed update.
-            self.jobs.update(self.name, spec=previous)
+            self.jobs.update(self.name, spec=previous.model_dump(mode="json"))
             self.jobs.transition(
                 self.name,
                 "InService",

@@ -12,6 +12,7 @@ from typing import Any
 from sabio.inference import Handlers
 from sabio.serving._app import InferenceApp
 from sabio.serving._http import serve_forever
+from sabio.serving._spec import EndpointSpec
 
 __all__ = ["GRACE_SECONDS", "serve"]
 
@@ -19,17 +20,15 @@ __all__ = ["GRACE_SECONDS", "serve"]
 GRACE_SECONDS = 30.0
 
 
-def _capture(spec: dict[str, Any], endpoint: str) -> Any:
-    config = spec.get("DataCaptureConfig")
+def _capture(spec: EndpointSpec, endpoint: str) -> Any:
+    config = spec.data_capture_config
     if not config or not config.get("EnableCapture", True):
         return None
     from sabio._config import load_settings
     from sabio.monitoring import CaptureWriter
     from sabio.storage import Store
 
-    return CaptureWriter.from_config(
-        config, endpoint, spec.get("VariantName", "AllTraffic"), Store(load_settings())
-    )
+    return CaptureWriter.from_config(config, endpoint, spec.variant_name, Store(load_settings()))
 
 
 def serve(
@@ -37,7 +36,7 @@ def serve(
     handlers: Handlers,
     *,
     endpoint: str,
-    spec: dict[str, Any],
+    spec: EndpointSpec,
     environment: dict[str, str],
     ready_fd: int,
     metrics_dir: Path | None = None,
@@ -56,8 +55,8 @@ def serve(
             handlers,
             model,
             endpoint=endpoint,
-            max_payload_bytes=int(float(spec.get("MaxPayloadInMB", 6)) * 1024 * 1024),
-            timeout=float(spec.get("TimeoutSeconds", 60)),
+            max_payload_bytes=spec.max_payload_bytes,
+            timeout=spec.timeout_seconds,
             capture=capture,
             metrics_dir=metrics_dir,
         )

@@ -163,12 +163,13 @@ class Supervisor(supervision.Supervisor):
         self.jobs.transition(self.name, status, details=details, **values)
 
     def _prepare(self) -> tuple[list[InputFile], WorkerConfig]:
-        from sabio.inference import prepare_model
+        from sabio.inference import ModelSpec, prepare_model
 
         spec = self.spec
         model = self.catalog.jobs(MODEL).get(spec.model_name)
         self.log(f"Preparing model {spec.model_name}")
-        _, handlers = prepare_model(self.settings, model.spec, self.job_dir / "model")
+        model_spec = ModelSpec.model_validate(model.spec)
+        _, handlers = prepare_model(self.settings, model_spec, self.job_dir / "model")
         files = list_inputs(self.store, spec.data, spec.data_type)
         self.progress["InputFiles"] = len(files)
         self.log(f"{len(files)} input file(s) under {spec.data}")

@@ -11,6 +11,8 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -81,6 +83,7 @@ def upgrade() -> None:
             f"INSERT INTO jobs (kind, secondary_status, details, {_COMMON}) "
             f"SELECT '{kind}', '', details, {_COMMON} FROM {table}"
         )
+    _retype_specs()
     op.create_table(
         "job_status_history_0003",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -132,6 +135,59 @@ def upgrade() -> None:
     op.create_index("ix_jobs_kind_parent", "jobs", ["kind", "parent"])
     op.create_index("ix_job_status_history_job", "job_status_history", ["kind", "job_name"])
     op.create_index("ix_metrics_job_name", "metrics", ["kind", "job_name", "name"])
+
+
+#: An endpoint's spec keys before 0003 and after (``sabio.serving.EndpointSpec``).
+_ENDPOINT_KEYS = {
+    "EndpointName": "endpoint_name",
+    "ModelName": "model_name",
+    "VariantName": "variant_name",
+    "InitialInstanceCount": "instance_count",
+    "InstanceType": "instance_type",
+    "DataCaptureConfig": "data_capture_config",
+    "MaxPayloadInMB": "max_payload_mb",
+    "TimeoutSeconds": "timeout_seconds",
+    "Host": "host",
+    "Port": "port",
+}
+
+
+def _model_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    container = spec.get("PrimaryContainer") or {}
+    return {
+        "model_name": spec.get("ModelName") or "",
+        "image": container.get("Image"),
+        "model_data_url": container.get("ModelDataUrl") or spec.get("ModelDataUrl"),
+        "environment": {str(k): str(v) for k, v in (container.get("Environment") or {}).items()},
+        "entry_point": spec.get("EntryPoint"),
+        "source_dir": spec.get("SourceDir"),
+        "builtin_module": spec.get("BuiltinModule"),
+        "training_job_name": spec.get("TrainingJobName"),
+    }
+
+
+def _endpoint_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    return {new: spec[old] for old, new in _ENDPOINT_KEYS.items() if old in spec}
+
+
+def _retype_specs() -> None:
+    """Model and endpoint specs move from SageMaker-style keys to the typed specs' fields
+    (``sabio.inference.ModelSpec``, ``sabio.serving.EndpointSpec``)."""
+    jobs = sa.table(
+        "jobs",
+        sa.column("kind", sa.String),
+        sa.column("name", sa.String),
+        sa.column("spec", sa.JSON),
+    )
+    bind = op.get_bind()
+    for kind, retype in (("model", _model_spec), ("endpoint", _endpoint_spec)):
+        rows = bind.execute(sa.select(jobs.c.name, jobs.c.spec).where(jobs.c.kind == kind))
+        for name, spec in rows.all():
+            bind.execute(
+                sa.update(jobs)
+                .where(jobs.c.kind == kind, jobs.c.name == name)
+                .values(spec=retype(spec))
+            )
 
 
 def downgrade() -> None:
