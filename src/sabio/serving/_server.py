@@ -29,7 +29,7 @@ from sabio.inference import Handlers, ModelSpec, prepare_model
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
 from sabio.serving._spec import EndpointSpec
-from sabio.supervision._process import finish_child
+from sabio.supervision._process import fork_child
 
 __all__ = ["EndpointProgram", "EndpointServer"]
 
@@ -171,10 +171,8 @@ class EndpointServer(supervision.Supervisor):
         if self.sock is None:
             raise RuntimeError("the socket is not bound")
         ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker
-            sock = self.sock
-            finish_child(lambda: self._run_worker(sock, ready_r, ready_w, handlers, spec, env))
+        sock = self.sock
+        pid = fork_child(lambda: self._run_worker(sock, ready_r, ready_w, handlers, spec, env))
         os.close(ready_w)
         return _Worker(pid, generation, ready_r)
 

@@ -24,6 +24,7 @@ __all__ = [
     "exit_now",
     "exit_watch",
     "finish_child",
+    "fork_child",
     "kill_process_group",
     "log_output_to",
     "pid_exists",
@@ -129,6 +130,17 @@ def finish_child(run: Callable[[], int]) -> NoReturn:
     except BaseException:
         traceback.print_exc()
     exit_now(code)
+
+
+def fork_child(run: Callable[[], int]) -> int:
+    """Fork this process; return the child's pid. The child runs ``run()`` and ends with its
+    status (:func:`finish_child`), never returning into the caller's code. The one way sabio
+    forks: standbys' spare supervisors, endpoint workers, pre-forked built-in programs.
+    """
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        finish_child(run)
+    return pid
 
 
 def log_output_to(path: Path) -> None:

@@ -19,15 +19,14 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
 from sabio.supervision._kind import JobKind
-from sabio.supervision._process import LineReader, exit_now, log_output_to, pid_exists
+from sabio.supervision._process import LineReader, fork_child, log_output_to, pid_exists
 from sabio.supervision._program import Program
 
 __all__ = ["serve_standby"]
@@ -151,10 +150,12 @@ class _Spare:
     def fork(cls, reply: int, program: Program, warmed: Sequence[str]) -> _Spare:
         """Fork a spare, prepared by ``program`` for any job."""
         control_r, control_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the spare, which never returns
+
+        def spare() -> int:  # pragma: no cover - runs in the spare
             os.close(control_w)
-            _spare_main(control_r, reply, program, warmed)
+            return _spare_main(control_r, reply, program, warmed)
+
+        pid = fork_child(spare)
         os.close(control_r)
         return cls(pid, control_w)
 
@@ -171,30 +172,24 @@ class _Spare:
 
 def _spare_main(
     control: int, reply: int, program: Program, warmed: Sequence[str]
-) -> NoReturn:  # pragma: no cover
-    """Body of a spare: get ready for any job, wait for its folder, supervise it, exit."""
+) -> int:  # pragma: no cover
+    """Body of a spare: get ready for any job, wait for its folder, supervise it; return the
+    exit status."""
     from sabio.catalog._engine import dispose_all
 
-    code = 1
-    try:
-        os.setsid()
-        os.close(reply)  # the submitter must see EOF when the standby is gone
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        dispose_all(close=False)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        prepared: Any = program.prepare(warmed)
-        with os.fdopen(control, "rb") as pipe:
-            job_dir = pipe.read().decode().strip()  # the standby closes its end after it
-        if not job_dir:  # the standby is gone: nothing to run
-            program.discard(prepared)
-            code = 0
-        else:
-            log_output_to(Path(job_dir) / "supervisor.log")
-            print(f"sabio: supervisor forked from the warm pool (standby {os.getppid()})")
-            code = program.run(Path(job_dir), prepared)
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        exit_now(code)
+    os.setsid()
+    os.close(reply)  # the submitter must see EOF when the standby is gone
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    dispose_all(close=False)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    prepared: Any = program.prepare(warmed)
+    with os.fdopen(control, "rb") as pipe:
+        job_dir = pipe.read().decode().strip()  # the standby closes its end after it
+    if not job_dir:  # the standby is gone: nothing to run
+        program.discard(prepared)
+        return 0
+    log_output_to(Path(job_dir) / "supervisor.log")
+    print(f"sabio: supervisor forked from the warm pool (standby {os.getppid()})")
+    return program.run(Path(job_dir), prepared)

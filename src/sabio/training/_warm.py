@@ -30,11 +30,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from sabio._config import environ
 from sabio.algorithms._builtins import builtin_for_program
+from sabio.supervision._process import fork_child
 from sabio.training._interpreter import (
     forget_exit_handlers,
     join_non_daemon_threads,
@@ -233,11 +235,8 @@ def prefork(module: str, count: int) -> list[PreForked]:
         control_r, control_w = os.pipe()
         stdout_r, stdout_w = os.pipe()
         stderr_r, stderr_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            for fd in (*kept, control_w, stdout_r, stderr_r):
-                os.close(fd)
-            _child(module, control_r, stdout_w, stderr_w)
+        close = (*kept, control_w, stdout_r, stderr_r)  # the parent's ends, in the child
+        pid = fork_child(partial(_child, module, control_r, stdout_w, stderr_w, close))
         for fd in (control_r, stdout_w, stderr_w):
             os.close(fd)
         kept.extend((control_w, stdout_r, stderr_r))
@@ -245,8 +244,13 @@ def prefork(module: str, count: int) -> list[PreForked]:
     return children
 
 
-def _child(module: str, control: int, stdout: int, stderr: int) -> None:  # pragma: no cover
-    """Body of a pre-forked child: wait for the request, become the program, exit."""
+def _child(
+    module: str, control: int, stdout: int, stderr: int, close: tuple[int, ...]
+) -> int:  # pragma: no cover
+    """Body of a pre-forked child: wait for the request, become the program, exit (it never
+    returns)."""
+    for fd in close:
+        os.close(fd)
     code = 1
     try:
         with os.fdopen(control, "rb") as pipe:
