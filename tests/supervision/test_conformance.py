@@ -177,11 +177,15 @@ def _group(pgid: int) -> set[int]:
 
 
 def _stop(session: Session, case: Case, name: str) -> None:
+    """Stop the job and wait until nothing it started is left."""
+    pid = _record(session, case, name).supervisor_pid
     if case.kind is ENDPOINT:
         serving.delete_endpoint(session.settings, name)
     else:
         supervision.stop(session.settings, case.kind, name)
         supervision.wait(session.settings, case.kind, name, timeout=60)
+    if pid is not None:
+        wait_until(lambda: not _group(pid), timeout=30, what=f"{name}'s processes to end")
 
 
 def test_launch_records_the_supervisor_and_it_beats(
@@ -244,6 +248,9 @@ def test_stop_ends_the_job(session: Session, case: Case, tmp_path: Path) -> None
     assert ended.status == case.stopped
     assert ended.is_terminal and ended.ended_at is not None
     assert not supervision.stop(session.settings, case.kind, "job-1")  # already ended
+    pid = record.supervisor_pid
+    assert pid is not None
+    wait_until(lambda: not _group(pid), timeout=30, what="everything the job started to end")
 
 
 def test_follow_streams_the_log_and_wait_times_out_with_the_kind(

@@ -39,6 +39,9 @@ from sabio.transform._worker import BatchResult, WorkerConfig, init_worker, inst
 
 __all__ = ["Supervisor", "TransformProgram"]
 
+#: How long a stopped worker gets to exit on SIGTERM before it is killed.
+WORKER_EXIT_SECONDS = 2.0
+
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 
@@ -301,9 +304,15 @@ class Supervisor(supervision.Supervisor):
                 self.log(f"sabio: cannot discard {out.uri}: {exc}")
         if pool is not None:
             # Workers may be busy on a long request: do not wait for them on a stop. They are
-            # this process's only multiprocessing children.
-            for process in multiprocessing.active_children():
+            # this process's only multiprocessing children. One forked a moment ago may not
+            # have dropped the supervisor's SIGTERM handler yet: it is killed instead.
+            workers = multiprocessing.active_children()
+            for process in workers:
                 process.terminate()
+            for process in workers:
+                process.join(WORKER_EXIT_SECONDS)
+                if process.is_alive():
+                    process.kill()
             pool.shutdown(wait=False, cancel_futures=True)
 
 
