@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests._wait import wait_until
 
-from sabio.supervision._process import process_alive
+from sabio.supervision._process import end_children, process_alive
 
 
 def test_process_alive_recognises_the_module_and_rejects_other_programs() -> None:
@@ -77,3 +81,34 @@ def test_finish_child_exits_with_the_status_or_1_and_logs_the_traceback(tmp_path
         assert done.returncode == expected
     assert "ValueError: broken model folder" in (tmp_path / "boom.log").read_text()
     assert (tmp_path / "seven.log").read_text() == ""
+
+
+def _ignore_sigterm_then_wait(ready: Any) -> None:
+    """A pool worker that still has its parent's SIGTERM handler (here: one that ignores it)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(120)
+
+
+def _wait_forever(ready: Any) -> None:
+    ready.set()
+    time.sleep(120)
+
+
+def test_end_children_terminates_and_kills_what_ignores_sigterm() -> None:
+    context = multiprocessing.get_context("fork")
+    events = [context.Event(), context.Event()]
+    children = [
+        context.Process(target=_wait_forever, args=(events[0],)),
+        context.Process(target=_ignore_sigterm_then_wait, args=(events[1],)),
+    ]
+    for child in children:
+        child.start()
+    for event in events:
+        assert event.wait(30)
+    started = time.monotonic()
+    assert end_children(grace=0.5) == 2
+    assert time.monotonic() - started < 10
+    assert [child.is_alive() for child in children] == [False, False]
+    assert children[0].exitcode == -signal.SIGTERM
+    assert children[1].exitcode == -signal.SIGKILL

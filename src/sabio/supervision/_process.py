@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 __all__ = [
     "LineReader",
+    "end_children",
     "exit_now",
     "exit_watch",
     "finish_child",
@@ -106,6 +107,24 @@ def kill_process_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def end_children(grace: float) -> int:
+    """End this process's ``multiprocessing`` children (a worker pool's processes): SIGTERM,
+    then SIGKILL for any still running after ``grace`` seconds (a child forked a moment ago
+    may still run its parent's SIGTERM handler). Returns how many there were."""
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join(grace)
+    return len(children)
 
 
 def exit_now(code: int) -> NoReturn:

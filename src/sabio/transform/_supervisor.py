@@ -24,6 +24,7 @@ from sabio.exceptions import SabioError
 from sabio.inference._kind import MODEL
 from sabio.storage import Store
 from sabio.supervision._instances import instance_type
+from sabio.supervision._process import end_children
 from sabio.supervision._slots import SlotReservation
 from sabio.transform._kind import TRANSFORM
 from sabio.transform._reader import (
@@ -304,15 +305,8 @@ class Supervisor(supervision.Supervisor):
                 self.log(f"sabio: cannot discard {out.uri}: {exc}")
         if pool is not None:
             # Workers may be busy on a long request: do not wait for them on a stop. They are
-            # this process's only multiprocessing children. One forked a moment ago may not
-            # have dropped the supervisor's SIGTERM handler yet: it is killed instead.
-            workers = multiprocessing.active_children()
-            for process in workers:
-                process.terminate()
-            for process in workers:
-                process.join(WORKER_EXIT_SECONDS)
-                if process.is_alive():
-                    process.kill()
+            # this process's only multiprocessing children.
+            end_children(WORKER_EXIT_SECONDS)
             pool.shutdown(wait=False, cancel_futures=True)
 
 
