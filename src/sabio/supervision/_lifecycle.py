@@ -43,8 +43,10 @@ __all__ = [
 HEARTBEAT_SECONDS = 2.0
 #: A supervisor whose heartbeat is older than this (and whose process cannot be seen) is dead.
 STALE_SECONDS = 15.0
-#: A record still without a supervisor this long after it was created was never started.
-ORPHAN_SECONDS = 60.0
+#: A record unchanged this long and still without a supervisor was never started (its
+#: submitter died between recording it and launching it). Generous: a submitter may upload a
+#: large source archive in between.
+ORPHAN_SECONDS = 300.0
 
 
 def job_dir(settings: Settings, kind: JobKind, name: str) -> Path:
@@ -114,7 +116,7 @@ def supervisor_dead(settings: Settings, kind: JobKind, record: JobRecord) -> boo
             return not alive
     if record.heartbeat_at is not None:
         return time.time() - record.heartbeat_at > STALE_SECONDS
-    return record.supervisor_pid is None and time.time() - record.created_at > ORPHAN_SECONDS
+    return record.supervisor_pid is None and time.time() - record.last_modified > ORPHAN_SECONDS
 
 
 def reconcile(
