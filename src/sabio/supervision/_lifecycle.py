@@ -95,7 +95,11 @@ def launch(
             kind.dead_status,
             secondary_status=kind.dead_status,
             message=f"{kind.label} failed",
-            failure_reason=f"InternalServerError: cannot start the supervisor: {exc}",
+            failure_reason=(
+                f"InternalServerError: cannot start the supervisor (python -m {kind.module}): "
+                f"{exc}. Check that the workspace folder is writable and that this Python "
+                "environment can run it, then run the job again."
+            ),
         )
         raise
     if pid is not None:
