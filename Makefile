@@ -32,7 +32,8 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q
+	# Two workers, one test file each at a time: most tests wait on job processes, not the CPU.
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/job_overhead.py
