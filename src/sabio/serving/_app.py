@@ -249,6 +249,10 @@ class InferenceApp:
         """The 413 answer for a request whose body (``size`` bytes) exceeds the limit."""
         return self._finish(request, self._failure(self._too_large(size), request))
 
+    def refuse(self, request: Request, status: int, message: str) -> Response:
+        """A client-error answer (``status``, 4xx) decided before the request is handled."""
+        return self._finish(request, Response(status, self._error(message)))
+
     def _finish(self, request: Request, response: Response) -> Response:
         label = self._labels.get(request.path, "other")
         self.metrics.record(label, response.status, time.perf_counter() - request.received)

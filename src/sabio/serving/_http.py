@@ -18,9 +18,18 @@ HTTP handled: keep-alive (HTTP/1.1 default, ``Connection`` headers honoured), pi
 requests (answered in order; reading pauses when too many queue up), chunked request
 bodies, ``Expect: 100-continue``, ``HEAD``, the body size limit (refused from the declared
 ``Content-Length`` before reading, or as soon as a chunked body passes it; the body is
-discarded), a keep-alive idle timeout, 400 for malformed requests, and a graceful stop on
-SIGTERM/SIGINT: stop accepting, close idle connections, finish the requests in flight
-(answering them with ``Connection: close``), then return.
+discarded), 400 for malformed requests, and a graceful stop on SIGTERM/SIGINT: stop
+accepting, close idle connections, finish the requests in flight (answering them with
+``Connection: close``), then return.
+
+Hostile clients are bounded by :class:`~sabio.serving._spec.HttpLimits`: URL (414) and
+request head (431) sizes are counted as the bytes arrive and refused before more is
+parsed (httptools joins a header's pieces by concatenation, which is quadratic in a huge
+header; refusing at the limit keeps that cost tiny); a request head must arrive within a
+timeout and a whole request within another (408, closed: a half-sent request cannot hold
+a connection); an idle kept-alive connection is closed; at the connection cap the
+longest-idle connection makes room, or the new one gets 503. ``Host`` headers that do not
+name this server get 403 (:mod:`sabio.serving._hosts`).
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http
+import os
+import resource
 import signal
 import socket
 import time
@@ -38,11 +49,11 @@ from urllib.parse import unquote
 import httptools
 
 from sabio.serving._app import InferenceApp, Request, Response
+from sabio.serving._hosts import HostCheck
+from sabio.serving._spec import HttpLimits
 
-__all__ = ["KEEP_ALIVE_SECONDS", "HttpServer", "serve_forever"]
+__all__ = ["HttpServer", "serve_forever"]
 
-#: An idle kept-alive connection is closed after this many seconds.
-KEEP_ALIVE_SECONDS = 5.0
 #: Requests queued on one connection (pipelining) before it stops reading.
 MAX_QUEUED = 32
 
@@ -64,12 +75,28 @@ def _head(response: Response, close: bool) -> bytes:
     )
 
 
+def _refusal(status: int, message: str) -> bytes:
+    """A complete answer that closes the connection, for a request that is not parsed."""
+    body = InferenceApp._error(message)
+    return _head(Response(status, body), close=True) + body
+
+
 class _State:
     """What the connections of one server share."""
 
-    def __init__(self, app: InferenceApp, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        app: InferenceApp,
+        loop: asyncio.AbstractEventLoop,
+        limits: HttpLimits,
+        hosts: HostCheck,
+        max_connections: int,
+    ) -> None:
         self.app = app
         self.loop = loop
+        self.limits = limits
+        self.hosts = hosts
+        self.max_connections = max_connections
         self.connections: set[_Connection] = set()
         self.stopping = False
         self.unsent: list[_Connection] = []  # connections with output to flush
@@ -90,10 +117,11 @@ class _Connection(asyncio.Protocol):
         self.state = state
         self.app = state.app
         self.limit = state.app.max_payload_bytes
+        self.limits = state.limits
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
-        # (request, keep the connection open after it, body size when over the limit)
-        self.queue: deque[tuple[Request, bool, int | None]] = deque()
+        # (request, keep the connection open after it, its refusal when it is refused)
+        self.queue: deque[tuple[Request, bool, Response | None]] = deque()
         self.busy = False  # a task is answering the head of the queue
         self.paused = False
         self.out: list[bytes] = []  # written at the end of this loop iteration
@@ -107,11 +135,29 @@ class _Connection(asyncio.Protocol):
         self._over: int | None = None
         self._began = 0.0
         self._receiving = False  # between the first byte of a request and its end
+        self._began_at = 0.0  # time.monotonic() of that first byte
+        # The request head (request line and headers) being received and its size so far.
+        self._in_head = True
+        self._head_size = 0
+        self._header_count = 0
 
     # ------------------------------------------------------------ asyncio protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-        self.state.connections.add(self)  # (uvloop and asyncio set TCP_NODELAY themselves)
+        state = self.state
+        if len(state.connections) >= state.max_connections and not _make_room(state):
+            # Refuse this one at once: its descriptor is freed now, not held by a client.
+            self.transport.write(
+                _refusal(
+                    503,
+                    f"This model server has {len(state.connections)} open connections, its "
+                    "limit (max_connections): try again shortly, reuse connections, or raise "
+                    "the limit.",
+                )
+            )
+            self.transport.close()
+            return
+        state.connections.add(self)  # (uvloop and asyncio set TCP_NODELAY themselves)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state.connections.discard(self)
@@ -157,34 +203,97 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.last_active = time.monotonic()
+        if self._closing():
+            return  # refused already: parse nothing more
+        if self._in_head:
+            # Count head bytes before parsing them; past the limit, parse only up to it:
+            # either the head ends there, or the request is refused without reading on.
+            room = self.limits.max_header_bytes - self._head_size
+            if len(data) > room:
+                self._feed(data[:room])
+                if self._closing():
+                    return
+                if self._in_head:
+                    self._reject(
+                        f"The request head (request line and headers) is larger than this "
+                        f"endpoint's limit ({self.limits.max_header_bytes} bytes). Send "
+                        "smaller headers.",
+                        431,
+                    )
+                    return
+                data = data[room:]
+            else:
+                self._head_size += len(data)
+        self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
         try:
             self.parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            refused = exc.__context__
+            if isinstance(refused, _Refused):
+                self._reject(refused.message, refused.status)
+            else:
+                raise
         except httptools.HttpParserUpgrade:
             self._reject("Protocol upgrades are not supported by this model server.")
         except httptools.HttpParserError as exc:
             self._reject(f"Malformed HTTP request: {exc}.")
 
-    def _reject(self, message: str) -> None:
+    def _reject(self, message: str, status: int = 400) -> None:
+        """Answer ``status`` (unless earlier answers are still due) and close."""
         if self._closing():
             return
         if not self.queue and not self.busy:
-            response = Response(400, InferenceApp._error(message))
-            self._send(_head(response, close=True) + response.body)
+            self._send(_refusal(status, message))
+            self.app.metrics.record("other", status, time.perf_counter() - self._began)
         self._close()
+
+    def timed_out(self, now: float) -> bool:
+        """Close the connection with 408 if the request being received is overdue."""
+        if not self._receiving:
+            return False
+        limits = self.limits
+        if self._in_head and now - self._began_at > limits.header_timeout_seconds:
+            what = f"its head did not arrive within {limits.header_timeout_seconds:g} s"
+        elif now - self._began_at > limits.read_timeout_seconds:
+            what = f"it did not arrive within {limits.read_timeout_seconds:g} s"
+        else:
+            return False
+        self._reject(f"Request timed out: {what}. The connection is closed.", 408)
+        if self.transport is not None and not self.out:
+            self.transport.close()
+        return True
 
     # ------------------------------------------------------------ httptools callbacks
     def on_message_begin(self) -> None:
         self._receiving = True
+        self._began_at = time.monotonic()
         self._url, self._headers, self._chunks = b"", {}, []
         self._size, self._over, self._began = 0, None, time.perf_counter()
+        self._header_count = 0
 
     def on_url(self, url: bytes) -> None:
         self._url += url
+        if len(self._url) > self.limits.max_url_bytes:
+            raise _Refused(
+                414,
+                f"The request URL is longer than this endpoint's limit "
+                f"({self.limits.max_url_bytes} bytes).",
+            )
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        if self._header_count > self.limits.max_headers:
+            raise _Refused(
+                431,
+                f"The request has more headers than this endpoint's limit "
+                f"({self.limits.max_headers}).",
+            )
         self._headers[name.lower()] = value
 
     def on_headers_complete(self) -> None:
+        self._in_head = False
         declared = self._headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
             self._over = int(declared)
@@ -215,11 +324,18 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self._receiving = False
+        self._in_head, self._head_size = True, 0
         transport = self.transport
         if transport is None or self._closing():
             return
         request = self._request()
-        self.queue.append((request, bool(self.parser.should_keep_alive()), self._over))
+        refusal: Response | None = None
+        host = self._headers.get(b"host")
+        if not self.state.hosts.allows(host):
+            refusal = self.app.refuse(request, 403, self.state.hosts.message(host or b""))
+        elif self._over is not None:
+            refusal = self.app.refuse_too_large(request, self._over)
+        self.queue.append((request, bool(self.parser.should_keep_alive()), refusal))
         if len(self.queue) > MAX_QUEUED and not self.paused:
             transport.pause_reading()
             self.paused = True
@@ -243,11 +359,8 @@ class _Connection(asyncio.Protocol):
     def _drain(self) -> None:
         """Answer queued requests in order until one has to wait for the model thread."""
         while self.queue and not self.busy:
-            request, keep_alive, over = self.queue[0]
-            if over is not None:
-                response: Response | None = self.app.refuse_too_large(request, over)
-            else:
-                response = self.app.respond_now(request)
+            request, keep_alive, refusal = self.queue[0]
+            response = refusal if refusal is not None else self.app.respond_now(request)
             if response is None:
                 self.busy = True
                 self.state.loop.create_task(self._answer_later(request, keep_alive))
@@ -290,15 +403,42 @@ class _Connection(asyncio.Protocol):
         return not self.queue and not self.busy and not self._receiving and not self.out
 
 
-async def _sweep_idle(state: _State) -> None:
-    """Every second: close kept-alive connections idle for longer than
-    :data:`KEEP_ALIVE_SECONDS` and publish the app's new counts to the other workers."""
+class _Refused(Exception):
+    """Raised from a parser callback to refuse the request with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _make_room(state: _State) -> bool:
+    """Close the longest-idle connection to make room for a new one; False if none is
+    idle (every connection is receiving, waiting for or writing an answer)."""
+    oldest: _Connection | None = None
+    for connection in state.connections:
+        if connection.idle and (oldest is None or connection.last_active < oldest.last_active):
+            oldest = connection
+    if oldest is None or oldest.transport is None:
+        return False
+    state.connections.discard(oldest)
+    oldest.transport.close()
+    return True
+
+
+async def _sweep(state: _State) -> None:
+    """Every second: close kept-alive connections idle for longer than the keep-alive
+    timeout and connections whose request is overdue, and publish the app's new counts
+    to the other workers."""
+    keep_alive = state.limits.keep_alive_seconds
     while True:
         await asyncio.sleep(1.0)
         state.app.metrics.publish_pending()
-        cutoff = time.monotonic() - KEEP_ALIVE_SECONDS
+        now = time.monotonic()
         for connection in list(state.connections):
-            idle = connection.idle and connection.last_active < cutoff
+            if connection.timed_out(now):
+                continue
+            idle = connection.idle and connection.last_active < now - keep_alive
             if idle and connection.transport is not None:
                 connection.transport.close()
 
@@ -310,12 +450,28 @@ class HttpServer:
         app: the request logic.
         sock: a bound, listening socket (other worker processes may share it).
         grace: seconds requests in flight get to finish once a stop is asked for.
+        limits: request and connection bounds (the connection cap is lowered to what the
+            process's open-file limit leaves room for).
+        watch_fd: a pipe whose other end the endpoint's supervisor holds: when it reads
+            end-of-file (the supervisor died, even by SIGKILL) the server stops.
     """
 
-    def __init__(self, app: InferenceApp, sock: socket.socket, *, grace: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: InferenceApp,
+        sock: socket.socket,
+        *,
+        grace: float = 30.0,
+        limits: HttpLimits | None = None,
+        watch_fd: int | None = None,
+    ) -> None:
         self.app = app
         self.sock = sock
         self.grace = grace
+        self.limits = limits or HttpLimits()
+        self.watch_fd = watch_fd
+        #: Why the server stopped on its own (None: asked to stop).
+        self.orphaned = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._stop_asked = False
@@ -340,7 +496,14 @@ class HttpServer:
                 loop.call_soon_threadsafe(event.set)
 
     async def _serve(self, loop: asyncio.AbstractEventLoop, handle_signals: bool) -> None:
-        state = _State(self.app, loop)
+        bound = self.sock.getsockname()[0] if self.sock.family != socket.AF_UNIX else ""
+        state = _State(
+            self.app,
+            loop,
+            self.limits,
+            HostCheck(str(bound), self.limits.allowed_hosts),
+            _connection_cap(self.limits.max_connections),
+        )
         server = await loop.create_server(lambda: _Connection(state), sock=self.sock, backlog=2048)
         self._stop = stop = asyncio.Event()
         self._loop = loop
@@ -349,7 +512,9 @@ class HttpServer:
         if handle_signals:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
-        sweeper = loop.create_task(_sweep_idle(state))
+        if self.watch_fd is not None:
+            loop.add_reader(self.watch_fd, self._watched, stop)
+        sweeper = loop.create_task(_sweep(state))
         try:
             await stop.wait()
         finally:
@@ -369,6 +534,29 @@ class HttpServer:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            if self.watch_fd is not None:
+                loop.remove_reader(self.watch_fd)
+
+    def _watched(self, stop: asyncio.Event) -> None:
+        """The supervisor's pipe is readable: end-of-file means it is gone."""
+        try:
+            data = os.read(self.watch_fd or 0, 64)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.orphaned = True
+            stop.set()
+
+
+def _connection_cap(wanted: int) -> int:
+    """``wanted``, lowered to leave descriptors for the model and the logs (a worker that
+    runs out of them fails every request, /ping included)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - 64))
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -379,7 +567,17 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
-def serve_forever(app: InferenceApp, sock: socket.socket, *, grace: float = 30.0) -> None:
-    """Serve ``app`` on the listening ``sock`` until SIGTERM or SIGINT, then stop
-    gracefully (requests in flight get up to ``grace`` seconds to finish)."""
-    HttpServer(app, sock, grace=grace).run()
+def serve_forever(
+    app: InferenceApp,
+    sock: socket.socket,
+    *,
+    grace: float = 30.0,
+    limits: HttpLimits | None = None,
+    watch_fd: int | None = None,
+) -> bool:
+    """Serve ``app`` on the listening ``sock`` until SIGTERM or SIGINT (or end-of-file on
+    ``watch_fd``), then stop gracefully (requests in flight get up to ``grace`` seconds to
+    finish). Returns True when it stopped because ``watch_fd`` was closed."""
+    server = HttpServer(app, sock, grace=grace, limits=limits, watch_fd=watch_fd)
+    server.run()
+    return server.orphaned
