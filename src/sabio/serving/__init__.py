@@ -23,12 +23,13 @@ from sabio.serving._endpoints import (
     wait_for_endpoint,
 )
 from sabio.serving._models import create_model, delete_model, describe_model
-from sabio.serving._spec import EndpointSpec
+from sabio.serving._spec import EndpointSpec, HttpLimits
 
 __all__ = [
     "ACTIVE_STATUSES",
     "EndpointClient",
     "EndpointSpec",
+    "HttpLimits",
     "check_name",
     "create_endpoint",
     "create_model",

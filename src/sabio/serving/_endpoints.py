@@ -28,7 +28,7 @@ from sabio.exceptions import (
 )
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
-from sabio.serving._spec import EndpointSpec
+from sabio.serving._spec import EndpointSpec, HttpLimits
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -116,6 +116,7 @@ def create_endpoint(
     timeout_seconds: float = 60.0,
     host: str = "127.0.0.1",
     port: int = 0,
+    limits: HttpLimits | None = None,
     wait: bool = True,
     wait_timeout: float = 600.0,
 ) -> JobRecord:
@@ -129,6 +130,8 @@ def create_endpoint(
         max_payload_mb: larger request bodies get 413.
         timeout_seconds: per-request timeout (504 after it).
         host, port: where to listen (port 0: a free port, recorded in the endpoint's Url).
+        limits: request, connection and ``Host`` limits of each worker (defaults: see
+            :class:`HttpLimits`).
         wait: block until ``InService`` (raising if it fails).
 
     Raises:
@@ -153,6 +156,7 @@ def create_endpoint(
             timeout_seconds=timeout_seconds,
             host=host,
             port=port,
+            limits=limits or HttpLimits(),
         )
     except PydanticError as exc:
         raise ValidationError(f"Invalid endpoint {name!r}: {_explain(exc)}") from None

@@ -69,11 +69,7 @@ class HostCheck:
         if known is not None:
             return known
         name = host_name(value)
-        ok = (
-            name in self.names
-            or name.endswith(self.suffixes)
-            or (self.wildcard and _is_ip(name))
-        )
+        ok = name in self.names or name.endswith(self.suffixes) or (self.wildcard and _is_ip(name))
         if len(self._seen) < 256:
             self._seen[value] = ok
         return ok

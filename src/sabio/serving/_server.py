@@ -77,7 +77,10 @@ def _exit_text(status: int) -> str:
             name = f"signal {number}"
         hint = " (out of memory, or killed)" if number == signal.SIGKILL else ""
         return f"was killed by {name}{hint}"
-    return f"exited with code {os.waitstatus_to_exitcode(status)}"
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:  # a worker ends cleanly only when asked to
+        return "exited with code 0 after a SIGTERM or SIGINT"
+    return f"exited with code {code}"
 
 
 def _log(message: str) -> None:
