@@ -182,6 +182,8 @@ class InferenceApp:
         self.max_payload_bytes = max_payload_bytes
         self.capture = capture
         self.metrics = Metrics(endpoint, metrics_dir)
+        if capture is not None and hasattr(capture, "counts"):
+            self.metrics.capture = capture.counts
         self.runner = _Runner(timeout)
         self.execution_parameters = json.dumps(
             execution_parameters

@@ -34,6 +34,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "create_endpoint",
     "delete_endpoint",
+    "deleted_logs_dir",
     "describe_endpoint",
     "endpoint_dir",
     "list_endpoints",
@@ -281,4 +282,25 @@ def delete_endpoint(settings: Settings, name: str, *, timeout: float = 30.0) -> 
             backend.kill(ENDPOINT, pid, host)  # anything left of it (workers included)
     if not jobs.delete(name):
         raise NotFoundError(f"Endpoint {name!r} was deleted by someone else meanwhile.")
-    shutil.rmtree(endpoint_dir(settings, name), ignore_errors=True)
+    folder = endpoint_dir(settings, name)
+    _keep_logs(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def deleted_logs_dir(settings: Settings) -> Path:
+    """Where the logs of deleted endpoints are kept (``_`` cannot start an endpoint name)."""
+    return endpoint_dir(settings, "_deleted")
+
+
+def _keep_logs(folder: Path) -> None:
+    """Keep a deleted endpoint's logs: they are the trace of what it served and of any
+    captured traffic it could not write."""
+    logs = [p for p in (folder / "logs.txt", folder / "supervisor.log") if p.is_file()]
+    if not logs:
+        return
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    kept = folder.parent / "_deleted" / f"{folder.name}-{stamp}.log"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with kept.open("ab") as out:
+        for log in logs:
+            out.write(log.read_bytes())

@@ -425,9 +425,20 @@ class EndpointServer(supervision.Supervisor):
                 except Exception as exc:  # keep serving through transient database errors
                     _log(f"heartbeat error: {type(exc).__name__}: {exc}")
 
+    def _capture_counts(self) -> dict[str, int] | None:
+        """The workers' data-capture counts (None when the endpoint captures nothing)."""
+        if not (self.spec and self.spec.data_capture_config):
+            return None
+        from sabio.serving._metrics import capture_totals
+
+        return capture_totals(self.folder / "metrics")
+
     def _beat(self) -> None:
         self.jobs.heartbeat(self.name)
         record = self.jobs.get(self.name)
+        capture = self._capture_counts()
+        if capture is not None and capture != record.details.get("DataCapture"):
+            self.jobs.update(self.name, details={"DataCapture": capture})
         if record.stop_requested or record.status in ("Deleting", "Failed"):
             self._stop = True
             return
@@ -470,6 +481,12 @@ class EndpointServer(supervision.Supervisor):
         if self.sock is not None:
             self.sock.close()
         shutil.rmtree(self.folder / f"gen-{self.generation}", ignore_errors=True)
+        capture = self._capture_counts()
+        if capture is not None:  # the log outlives the endpoint (delete_endpoint keeps it)
+            _log(
+                f"data capture: {capture.get('written', 0)} event(s) written, "
+                f"{capture.get('dropped', 0)} dropped"
+            )
         _log(f"endpoint {self.name} stopped")
 
 

@@ -83,7 +83,7 @@ def serve(
             "process is gone (a worker never serves unsupervised).",
             flush=True,
         )
-    app.metrics.publish()  # the final counts stay in the endpoint's totals
     if capture is not None:
-        capture.close()
+        capture.close()  # writes what is queued (or counts it dropped) before the last publish
+    app.metrics.publish()  # the final counts stay in the endpoint's totals
     return 0
