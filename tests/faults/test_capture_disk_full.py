@@ -98,7 +98,8 @@ def test_capture_disk_full_keeps_what_was_accepted_with_room_and_counts_the_rest
         try:
             for batch in (1, 2):  # accepted while there is room: written within the bounds
                 send(writer, 100)
-                wait_until(lambda: writer.counts()["written"] == 100 * batch, 30, "writes")
+                want = 100 * batch
+                wait_until(lambda: writer.counts()["written"] == want, 30, "writes")  # noqa: B023
             filler = fill(bucket)
             send(writer, 50)  # the disk is full: kept for a retry, not lost
             wait_until(lambda: writer.write_errors > 0, 30, "a refused write")

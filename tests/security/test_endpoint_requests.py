@@ -203,6 +203,15 @@ def test_requests_url_headers_and_body_limits(ep: Endpoint) -> None:
     assert status == 413 and b"max_payload" in message
     status, answer = invoke(ep.connect(), b"1,1,1")
     assert (status, answer.strip()) == (200, b"6.0")
+    # A huge declared body is refused at once, not read (and discarded) for minutes.
+    conn = ep.connect()
+    conn.sendall(
+        b"POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
+        b"Content-Length: 999999999\r\n\r\n1,2,3"
+    )
+    status, message = response(conn)
+    assert status == 413 and b"999999999 bytes" in message
+    assert closed(conn, 10)
 
 
 def test_requests_idle_connections_do_not_exhaust_descriptors(ep: Endpoint) -> None:

@@ -119,7 +119,9 @@ def test_http_keep_alive_and_pipelining_answer_in_order(served: Served) -> None:
     conn.sendall(post(b"1,2"))
     assert read_response(conn, buffer)[2] == b"[3.0]"
     # Three pipelined requests in one write; the first is slow (on the worker thread).
-    conn.sendall(post(b"-0.3,0") + post(b"5,5") + b"GET /ping?probe=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    conn.sendall(
+        post(b"-0.3,0") + post(b"5,5") + b"GET /ping?probe=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
     first, second, third = (read_response(conn, buffer) for _ in range(3))
     assert first[0] == 200 and first[2] == b"[-0.3]"
     assert second[2] == b"[10.0]"

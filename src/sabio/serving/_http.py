@@ -297,7 +297,11 @@ class _Connection(asyncio.Protocol):
         declared = self._headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
             self._over = int(declared)
-        if self._headers.get(b"expect", b"").lower() != b"100-continue":
+        expects = self._headers.get(b"expect", b"").lower() == b"100-continue"
+        # A body a little over the limit is read and discarded (the connection stays
+        # usable); a far larger one is refused at once, not read for minutes.
+        huge = self._over is not None and self._over > 2 * self.limit + 1024 * 1024
+        if not expects and not huge:
             return
         if self._closing():
             return
@@ -305,8 +309,8 @@ class _Connection(asyncio.Protocol):
             if not self.queue and not self.busy:
                 self._send(_CONTINUE)
             return
-        # Refuse before the client sends the body it asked about, then close: whether it
-        # sends the body anyway is up to the client.
+        # Refuse before the client sends the body (it asked about, or is far too large),
+        # then close: whether it sends the body anyway is up to the client.
         request = self._request()
         response = self.app.refuse_too_large(request, self._over)
         if not self.queue and not self.busy:

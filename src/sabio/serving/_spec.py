@@ -29,13 +29,13 @@ class HttpLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_url_bytes: int = Field(8 * 1024, ge=256)
-    max_header_bytes: int = Field(64 * 1024, ge=1024)
-    max_headers: int = Field(100, ge=8)
-    header_timeout_seconds: float = Field(10.0, gt=0)
-    read_timeout_seconds: float = Field(60.0, gt=0)
-    keep_alive_seconds: float = Field(5.0, gt=0)
-    max_connections: int = Field(1000, ge=1)
+    max_url_bytes: int = Field(default=8 * 1024, ge=256)
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_headers: int = Field(default=100, ge=8)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    keep_alive_seconds: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=1000, ge=1)
     allowed_hosts: tuple[str, ...] = ()
 
 
