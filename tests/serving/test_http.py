@@ -13,7 +13,7 @@ import pytest
 
 from sabio.inference import load_handlers
 from sabio.serving._app import InferenceApp
-from sabio.serving._http import HttpServer
+from sabio.serving._http_server import HttpServer
 
 try:
     from tests.inference._models import user_model

@@ -11,7 +11,7 @@ from typing import Any
 
 from sabio.inference import Handlers
 from sabio.serving._app import InferenceApp
-from sabio.serving._http import serve_forever
+from sabio.serving._http_server import serve_forever
 from sabio.serving._spec import EndpointSpec
 
 __all__ = ["GRACE_SECONDS", "serve"]
