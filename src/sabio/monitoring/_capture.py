@@ -332,6 +332,7 @@ class CaptureWriter:
     def _run(self) -> None:
         pending: list[_Event] = []
         size = 0
+        refusing = False
         deadline = time.monotonic() + self.flush_seconds
         while True:
             try:
@@ -343,12 +344,18 @@ class CaptureWriter:
                 with self._lock:
                     self._retrying = 0
                 return
-            if event is not _NO_EVENT:
+            if event is not _NO_EVENT and refusing and len(pending) >= self.queue_size:
+                self._drop(1)  # the retry bound is reached while the store refuses writes
+            elif event is not _NO_EVENT:
                 pending.append(event)
                 size += len(event.request_body) + len(event.response_body) + 400
-            full = size >= self.max_file_bytes or len(pending) >= self.max_records
+            # While the store refuses writes, retry once per flush_seconds, not per event.
+            full = not refusing and (
+                size >= self.max_file_bytes or len(pending) >= self.max_records
+            )
             if full or time.monotonic() >= deadline:
                 pending = self._flush(pending)
+                refusing = bool(pending)
                 size = sum(len(e.request_body) + len(e.response_body) + 400 for e in pending)
                 deadline = time.monotonic() + self.flush_seconds
 
