@@ -35,6 +35,7 @@ from sabio._config import Settings, load_settings
 from sabio.inference import Handlers, ModelSpec, prepare_model
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
+from sabio.serving._procs import exit_text, listen, reaped, send_signal
 from sabio.serving._spec import EndpointSpec
 from sabio.supervision._process import fork_child
 
@@ -65,22 +66,6 @@ class _TooManyCrashes(_Refused):
 
 class _Crashed(Exception):
     """A worker died while loading without reporting an error (killed, a crash)."""
-
-
-def _exit_text(status: int) -> str:
-    """How a process ended, from its wait status: the signal by name, or the exit code."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        hint = " (out of memory, or killed)" if number == signal.SIGKILL else ""
-        return f"was killed by {name}{hint}"
-    code = os.waitstatus_to_exitcode(status)
-    if code == 0:  # a worker ends cleanly only when asked to
-        return "exited with code 0 after a SIGTERM or SIGINT"
-    return f"exited with code {code}"
 
 
 def _log(message: str) -> None:
@@ -144,7 +129,7 @@ class EndpointServer(supervision.Supervisor):
         self._install_signals()
         spec = EndpointSpec.model_validate(self.claim().spec)
         try:
-            self.sock = _listen(spec.host, spec.port)
+            self.sock = listen(spec.host, spec.port)
             self._start_generation(spec)
         except Exception as exc:
             reason = _reason(exc)
@@ -208,7 +193,7 @@ class EndpointServer(supervision.Supervisor):
         self.environment, self.model_name = environment, model_name
         for worker in old:  # the new workers already accept: let the old ones finish
             self.retiring[worker.pid] = worker
-            _signal(worker.pid, signal.SIGTERM)
+            send_signal(worker.pid, signal.SIGTERM)
 
     def _start_ready(
         self,
@@ -321,7 +306,7 @@ class EndpointServer(supervision.Supervisor):
                     _, status = os.waitpid(worker.pid, 0)
                 except ChildProcessError:
                     raise _Crashed(f"worker {worker.pid} ended while loading the model") from None
-                raise _Crashed(f"worker {worker.pid} {_exit_text(status)} while loading the model")
+                raise _Crashed(f"worker {worker.pid} {exit_text(status)} while loading the model")
             if answer != b"ok":
                 raise _Refused(answer.decode("utf-8", errors="replace").strip())
 
@@ -337,22 +322,22 @@ class EndpointServer(supervision.Supervisor):
             if self.retiring:
                 time.sleep(0.01)
         for pid in list(self.retiring):
-            _signal(pid, signal.SIGKILL)
+            send_signal(pid, signal.SIGKILL)
         self._reap()
 
     def _stop_workers(self, workers: list[_Worker]) -> None:
         for worker in workers:
-            _signal(worker.pid, signal.SIGTERM)
+            send_signal(worker.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         pending = {w.pid for w in workers}
         while pending and time.monotonic() < deadline:
             for pid in list(pending):
-                if _reaped(pid):
+                if reaped(pid):
                     pending.discard(pid)
             if pending:
                 time.sleep(0.02)
         for pid in pending:
-            _signal(pid, signal.SIGKILL)
+            send_signal(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         for worker in workers:
@@ -373,7 +358,7 @@ class EndpointServer(supervision.Supervisor):
             worker = self.workers.pop(pid, None)
             if worker is None or self._stop:
                 continue
-            self._restart(f"worker {pid} {_exit_text(status)} while serving")
+            self._restart(f"worker {pid} {exit_text(status)} while serving")
 
     def _restart(self, what: str) -> None:
         if self.handlers is None or self.spec is None:
@@ -488,28 +473,6 @@ class EndpointServer(supervision.Supervisor):
                 f"{capture.get('dropped', 0)} dropped"
             )
         _log(f"endpoint {self.name} stopped")
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _signal(pid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return done == pid
 
 
 class EndpointProgram(supervision.Program):
