@@ -16,6 +16,7 @@ from tests._wait import wait_until
 
 from sabio import serving
 from sabio._config import Settings, load_settings
+from sabio.exceptions import JobFailedError
 from sabio.inference import ModelSpec
 
 try:
@@ -100,6 +101,30 @@ def test_faults_workers_killed_while_loading_do_not_fail_the_endpoint(
         client.close()
     log = log_of(workspace, "ep-loading")
     assert f"worker {killed[0]} was killed by SIGKILL" in log
+
+
+def test_faults_more_than_five_crashes_in_a_minute_fail_the_endpoint(
+    workspace: Settings, tmp_path: Path
+) -> None:
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    model = user_model(tmp_path / "gated", GATED_INFERENCE)
+    spec = ModelSpec(model_data_url=str(model), environment={"PIDS_DIR": str(pids)})
+    serving.create_model(workspace, "gated6", spec)
+    serving.create_endpoint(workspace, "ep-crashy", "gated6", wait=False)
+    killed: list[int] = []
+    for _ in range(6):
+        pid = wait_until(
+            lambda: next((int(p.name) for p in pids.iterdir() if int(p.name) not in killed), 0),
+            60,
+            "a loading worker",
+        )
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+    with pytest.raises(JobFailedError, match="Workers crashed 6 times within 60 s") as info:
+        serving.wait_for_endpoint(workspace, "ep-crashy", timeout=120)
+    assert "was killed by SIGKILL" in str(info.value)
+    serving.delete_endpoint(workspace, "ep-crashy")
 
 
 def test_faults_one_worker_endpoint_keeps_answering_while_its_worker_restarts(

@@ -230,13 +230,17 @@ class EndpointServer(supervision.Supervisor):
         self._crashes.append(now)
         while self._crashes and now - self._crashes[0] > CRASH_WINDOW_SECONDS:
             self._crashes.popleft()
-        _log(f"{what}; starting a new one")
+        _log(what)
         if len(self._crashes) > MAX_CRASHES:
             raise _TooManyCrashes(
                 f"Workers crashed {len(self._crashes)} times within {CRASH_WINDOW_SECONDS:g} s "
                 f"(the last one {what.split(' ', 2)[-1]}); the endpoint was stopped. See "
                 f"`sabio endpoints logs {self.name}`."
             )
+        _log(
+            f"starting a new worker ({len(self._crashes)} crash(es) within the last "
+            f"{CRASH_WINDOW_SECONDS:g} s; more than {MAX_CRASHES} fail the endpoint)"
+        )
 
     def _fork(
         self, handlers: Handlers, generation: int, spec: EndpointSpec, env: dict[str, str]
