@@ -344,6 +344,10 @@ def endpoint(record: JobRecord, region: str) -> dict[str, Any]:
             "DestinationS3Uri": capture.get("DestinationS3Uri"),
             "CaptureStatus": "Started",
         }
+        counts = details.get("DataCapture")
+        if isinstance(counts, dict):  # sabio's own keys: what capture wrote and lost
+            description["DataCaptureConfig"]["CapturedRecordCount"] = counts.get("written", 0)
+            description["DataCaptureConfig"]["DroppedRecordCount"] = counts.get("dropped", 0)
     if record.failure_reason:
         description["FailureReason"] = record.failure_reason
     return description

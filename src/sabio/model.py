@@ -53,8 +53,11 @@ _CLOUD_ONLY_DEPLOY_ARGS = frozenset(
         "code_location",
     }
 )
-#: Local options of deploy(): request body limit (MB) and per-request timeout (s).
-_LOCAL_DEPLOY_ARGS = frozenset({"max_payload", "request_timeout", "port"})
+#: Local options of deploy(): request body limit (MB), per-request timeout (s), port, the
+#: extra Host names the endpoint answers and its other request/connection limits.
+_LOCAL_DEPLOY_ARGS = frozenset(
+    {"max_payload", "request_timeout", "port", "allowed_hosts", "http_limits"}
+)
 _DEPLOY_ARGS = [
     "initial_instance_count",
     "instance_type",
@@ -209,7 +212,11 @@ class Model:
             wait: block until the endpoint is ``InService``.
             data_capture_config: a :class:`sabio.model_monitor.DataCaptureConfig`.
             **kwargs: ``max_payload`` (MB, default 6), ``request_timeout`` (s, default 60),
-                ``port``; SageMaker's cloud-only arguments are accepted and ignored.
+                ``port``, ``allowed_hosts`` (names besides localhost and the bound address
+                that clients may use in the ``Host`` header), ``http_limits`` (a
+                :class:`sabio.serving.HttpLimits`: header/URL sizes, timeouts, connection
+                cap; see docs/security.md); SageMaker's cloud-only arguments are accepted
+                and ignored.
 
         Raises:
             JobFailedError: the endpoint failed to start (the reason says why).
@@ -220,6 +227,17 @@ class Model:
         from sabio.predictor import Predictor
 
         local = _local_deploy_options(kwargs)
+        limits = local.get("http_limits") or serving.HttpLimits()
+        if not isinstance(limits, serving.HttpLimits):
+            raise TypeError(
+                f"http_limits must be a sabio.serving.HttpLimits, got {type(limits).__name__}."
+            )
+        if "allowed_hosts" in local:
+            hosts = local["allowed_hosts"]
+            hosts = [hosts] if isinstance(hosts, str) else list(hosts)
+            limits = limits.model_copy(
+                update={"allowed_hosts": (*limits.allowed_hosts, *map(str, hosts))}
+            )
         name = self.create()
         endpoint = endpoint_name or name
         serving.create_endpoint(
@@ -232,6 +250,7 @@ class Model:
             max_payload_mb=float(local.get("max_payload", 6)),
             timeout_seconds=float(local.get("request_timeout", 60)),
             port=int(local.get("port", 0)),
+            limits=limits,
             wait=wait,
         )
         self.endpoint_name = endpoint

@@ -13,7 +13,7 @@ import pytest
 
 from sabio.inference import load_handlers
 from sabio.serving._app import InferenceApp
-from sabio.serving._http import HttpServer
+from sabio.serving._http_server import HttpServer
 
 try:
     from tests.inference._models import user_model
@@ -79,7 +79,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
 
 def post(body: bytes, *, extra: bytes = b"", path: bytes = b"/invocations") -> bytes:
     return (
-        b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"POST " + path + b" HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
         b"Content-Length: " + str(len(body)).encode() + b"\r\n" + extra + b"\r\n" + body
     )
 
@@ -119,7 +119,9 @@ def test_http_keep_alive_and_pipelining_answer_in_order(served: Served) -> None:
     conn.sendall(post(b"1,2"))
     assert read_response(conn, buffer)[2] == b"[3.0]"
     # Three pipelined requests in one write; the first is slow (on the worker thread).
-    conn.sendall(post(b"-0.3,0") + post(b"5,5") + b"GET /ping?probe=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+    conn.sendall(
+        post(b"-0.3,0") + post(b"5,5") + b"GET /ping?probe=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
     first, second, third = (read_response(conn, buffer) for _ in range(3))
     assert first[0] == 200 and first[2] == b"[-0.3]"
     assert second[2] == b"[10.0]"
@@ -156,12 +158,12 @@ def test_http_chunked_body_and_expect_continue(served: Served) -> None:
     conn = served.connect()
     buffer = bytearray()
     conn.sendall(
-        b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n2\r\n1,\r\n1\r\n4\r\n0\r\n\r\n"
     )
     assert read_response(conn, buffer)[2] == b"[5.0]"
     conn.sendall(
-        b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
         b"Content-Length: 3\r\nExpect: 100-continue\r\n\r\n"
     )
     assert read_response(conn, buffer)[0] == 100
@@ -184,7 +186,7 @@ def test_http_body_limit_refuses_without_reading_or_losing_the_connection(
     # A chunked body that grows past the limit.
     chunk = b"1," * 300
     conn.sendall(
-        b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n"
         + (b"%x\r\n" % len(chunk) + chunk + b"\r\n") * 3
         + b"1\r\n1\r\n0\r\n\r\n"
@@ -195,7 +197,7 @@ def test_http_body_limit_refuses_without_reading_or_losing_the_connection(
     conn = served.connect()
     buffer = bytearray()
     conn.sendall(
-        b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
         b"Content-Length: 5000\r\nExpect: 100-continue\r\n\r\n"
     )
     status, headers, _ = read_response(conn, buffer)
@@ -216,7 +218,7 @@ def test_http_malformed_request_is_400_and_closed(served: Served) -> None:
 def test_http_head_http10_and_bad_payload(served: Served) -> None:
     conn = served.connect()
     buffer = bytearray()
-    conn.sendall(b"HEAD /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    conn.sendall(b"HEAD /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")
     status, headers, body = read_response(conn, buffer)
     assert status == 200 and body == b""
     conn.sendall(post(b"a,b"))

@@ -13,8 +13,13 @@ line::
 Serving must not wait for the store, so :meth:`CaptureWriter.capture` only samples and
 puts the event on a bounded queue; a background thread encodes events and writes them in
 batches, one new object per flush (objects are written whole, so readers never see half a
-file, on a local folder and on S3 alike). When the queue is full the event is dropped and
-counted rather than slowing the request down.
+file, on a local folder and on S3 alike). A batch is written at least every
+``flush_seconds`` and whenever it holds ``max_records`` events or ``max_file_bytes``, so
+what was accepted while the disk had room is on it. A batch the store refuses (a full
+disk) is split and its parts tried again, so whatever fits is written; the rest waits, in
+memory and bounded, for the next flush. No event is lost silently: an event that cannot be
+queued or written is counted in :attr:`CaptureWriter.dropped` (the endpoint's ``/metrics``
+and ``describe()`` show it) and logged.
 """
 
 from __future__ import annotations
@@ -136,8 +141,10 @@ class CaptureWriter:
         csv_content_types: content types stored as CSV text.
         json_content_types: content types stored as JSON text.
         enabled: when False, :meth:`capture` does nothing and no thread runs.
-        queue_size: events waiting to be written before new ones are dropped.
+        queue_size: events waiting to be written before new ones are dropped (also the
+            bound on events kept for a retry while the store refuses writes).
         flush_seconds: longest time an event waits before it is written.
+        max_records: a batch of this many events is written at once.
         max_file_bytes: a batch this large is written at once (files roll at this size).
 
     Example:
@@ -165,7 +172,8 @@ class CaptureWriter:
         json_content_types: Sequence[str] = DEFAULT_JSON_CONTENT_TYPES,
         enabled: bool = True,
         queue_size: int = 10_000,
-        flush_seconds: float = 5.0,
+        flush_seconds: float = 1.0,
+        max_records: int = 1000,
         max_file_bytes: int = 8 * 1024 * 1024,
     ) -> None:
         if not 0 <= sampling_percentage <= 100:
@@ -189,14 +197,19 @@ class CaptureWriter:
         self.json_content_types = tuple(json_content_types)
         self.enabled = enabled and (capture_input or capture_output) and sampling_percentage > 0
         self.flush_seconds = flush_seconds
+        self.max_records = max_records
         self.max_file_bytes = max_file_bytes
-        #: Events dropped because the queue was full (the store could not keep up).
+        self.queue_size = queue_size
+        #: Events lost: the queue was full (the store could not keep up), or they could not
+        #: be written (the store refused them until the retry bound or the end).
         self.dropped = 0
         #: Events written so far.
         self.written = 0
         #: Batches that could not be written (the last error is in ``last_error``).
         self.write_errors = 0
         self.last_error: Exception | None = None
+        self._retrying = 0  # events kept for a retry
+        self._quiet_until = 0.0  # no write warning before this time.monotonic()
         self._random = random.Random()
         self._queue: queue.Queue[_Event | None] = queue.Queue(maxsize=queue_size)
         self._lock = threading.Lock()
@@ -285,18 +298,41 @@ class CaptureWriter:
                 self.dropped += 1
 
     def close(self) -> None:
-        """Write everything queued and stop the background thread."""
+        """Write everything queued and stop the background thread; what cannot be written
+        is counted in :attr:`dropped` and logged."""
         if self._closed:
             return
         self._closed = True
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join()
+        if self.dropped:
+            _log.warning(
+                "Data capture of endpoint %s: %d event(s) written, %d dropped (last error: %s).",
+                self.endpoint_name,
+                self.written,
+                self.dropped,
+                self.last_error,
+            )
+
+    def counts(self) -> dict[str, int]:
+        """``written``, ``dropped`` and ``pending`` (queued or awaiting a retry) events."""
+        with self._lock:
+            return {
+                "written": self.written,
+                "dropped": self.dropped,
+                "pending": self._queue.qsize() + self._retrying,
+            }
+
+    def _drop(self, count: int) -> None:
+        with self._lock:
+            self.dropped += count
 
     # ------------------------------------------------------------ writer thread
     def _run(self) -> None:
         pending: list[_Event] = []
         size = 0
+        refusing = False
         deadline = time.monotonic() + self.flush_seconds
         while True:
             try:
@@ -304,54 +340,98 @@ class CaptureWriter:
             except queue.Empty:
                 event = _NO_EVENT
             if event is None:
-                self._write(pending)
+                self._drop(len(self._flush(pending)))  # the last try
+                with self._lock:
+                    self._retrying = 0
                 return
-            if event is not _NO_EVENT:
+            if event is not _NO_EVENT and refusing and len(pending) >= self.queue_size:
+                self._drop(1)  # the retry bound is reached while the store refuses writes
+            elif event is not _NO_EVENT:
                 pending.append(event)
                 size += len(event.request_body) + len(event.response_body) + 400
-            if size >= self.max_file_bytes or time.monotonic() >= deadline:
-                self._write(pending)
-                pending, size = [], 0
+            # While the store refuses writes, retry once per flush_seconds, not per event.
+            full = not refusing and (
+                size >= self.max_file_bytes or len(pending) >= self.max_records
+            )
+            if full or time.monotonic() >= deadline:
+                pending = self._flush(pending)
+                refusing = bool(pending)
+                size = sum(len(e.request_body) + len(e.response_body) + 400 for e in pending)
                 deadline = time.monotonic() + self.flush_seconds
 
-    def _write(self, events: list[_Event]) -> None:
+    def _flush(self, events: list[_Event]) -> list[_Event]:
+        """Write ``events``; return those kept for a retry (bounded: past ``queue_size``
+        the newest are dropped and counted)."""
+        left = self._write(events)
+        if len(left) > self.queue_size:
+            self._drop(len(left) - self.queue_size)
+            left = left[: self.queue_size]
+        with self._lock:
+            self._retrying = len(left)
+        return left
+
+    def _write(self, events: list[_Event]) -> list[_Event]:
+        """Write ``events`` (one object per hour folder); return those not written. A batch
+        the store refuses is split in halves, so that what fits is written."""
         if not events:
-            return
-        by_hour: dict[str, list[str]] = defaultdict(list)
-        first: dict[str, float] = {}
+            return []
+        by_hour: dict[str, list[_Event]] = defaultdict(list)
         for event in events:
             when = dt.datetime.fromtimestamp(event.timestamp, tz=dt.UTC)
-            folder = when.strftime("%Y/%m/%d/%H")
-            first.setdefault(folder, event.timestamp)
-            record = capture_record(
-                request_body=event.request_body,
-                request_content_type=event.request_content_type,
-                response_body=event.response_body,
-                response_content_type=event.response_content_type,
-                inference_id=event.inference_id,
-                timestamp=event.timestamp,
-                capture_input=self.capture_input,
-                capture_output=self.capture_output,
-                csv_content_types=self.csv_content_types,
-                json_content_types=self.json_content_types,
-            )
-            by_hour[folder].append(json.dumps(record, separators=(",", ":")))
-        for folder, lines in by_hour.items():
-            when = dt.datetime.fromtimestamp(first[folder], tz=dt.UTC)
-            name = f"{when:%M-%S}-{when.microsecond // 1000:03d}-{uuid.uuid4()}.jsonl"
-            uri = f"{self.destination}/{self.endpoint_name}/{self.variant_name}/{folder}/{name}"
-            try:
-                self.store.put_bytes(uri, ("\n".join(lines) + "\n").encode("utf-8"))
-            except Exception as exc:  # a full disk must not take the endpoint down
-                with self._lock:
-                    self.write_errors += 1
-                    self.last_error = exc
-                _log.warning(
-                    "Data capture of endpoint %s: cannot write %s: %s", self.endpoint_name, uri, exc
-                )
-                continue
+            by_hour[when.strftime("%Y/%m/%d/%H")].append(event)
+        left: list[_Event] = []
+        for folder, batch in by_hour.items():
+            left += self._write_batch(folder, batch)
+        return left
+
+    def _write_batch(self, folder: str, events: list[_Event]) -> list[_Event]:
+        lines = [self._line(event) for event in events]
+        when = dt.datetime.fromtimestamp(events[0].timestamp, tz=dt.UTC)
+        name = f"{when:%M-%S}-{when.microsecond // 1000:03d}-{uuid.uuid4()}.jsonl"
+        uri = f"{self.destination}/{self.endpoint_name}/{self.variant_name}/{folder}/{name}"
+        try:
+            self.store.put_bytes(uri, ("\n".join(lines) + "\n").encode("utf-8"))
+        except Exception as exc:  # a full disk must not take the endpoint down
             with self._lock:
-                self.written += len(lines)
+                self.write_errors += 1
+                self.last_error = exc
+            if len(events) > 1:
+                # Write what fits: the first half, then the second unless the first failed
+                # whole (the store is full: do not try every event, once a second).
+                half = len(events) // 2
+                left = self._write_batch(folder, events[:half])
+                if len(left) == half:
+                    return left + events[half:]
+                return left + self._write_batch(folder, events[half:])
+            if time.monotonic() >= self._quiet_until:  # once a minute while the store refuses
+                self._quiet_until = time.monotonic() + 60.0
+                _log.warning(
+                    "Data capture of endpoint %s: cannot write %s: %s (events are kept for a "
+                    "retry, up to %d; past that they are dropped and counted)",
+                    self.endpoint_name,
+                    uri,
+                    exc,
+                    self.queue_size,
+                )
+            return events
+        with self._lock:
+            self.written += len(lines)
+        return []
+
+    def _line(self, event: _Event) -> str:
+        record = capture_record(
+            request_body=event.request_body,
+            request_content_type=event.request_content_type,
+            response_body=event.response_body,
+            response_content_type=event.response_content_type,
+            inference_id=event.inference_id,
+            timestamp=event.timestamp,
+            capture_input=self.capture_input,
+            capture_output=self.capture_output,
+            csv_content_types=self.csv_content_types,
+            json_content_types=self.json_content_types,
+        )
+        return json.dumps(record, separators=(",", ":"))
 
 
 _NO_EVENT = _Event(b"", "", b"", "", None, 0.0)

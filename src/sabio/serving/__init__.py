@@ -15,6 +15,7 @@ from sabio.serving._endpoints import (
     check_name,
     create_endpoint,
     delete_endpoint,
+    deleted_logs_dir,
     describe_endpoint,
     endpoint_dir,
     list_endpoints,
@@ -23,17 +24,19 @@ from sabio.serving._endpoints import (
     wait_for_endpoint,
 )
 from sabio.serving._models import create_model, delete_model, describe_model
-from sabio.serving._spec import EndpointSpec
+from sabio.serving._spec import EndpointSpec, HttpLimits
 
 __all__ = [
     "ACTIVE_STATUSES",
     "EndpointClient",
     "EndpointSpec",
+    "HttpLimits",
     "check_name",
     "create_endpoint",
     "create_model",
     "delete_endpoint",
     "delete_model",
+    "deleted_logs_dir",
     "describe_endpoint",
     "describe_model",
     "endpoint_dir",

@@ -182,6 +182,8 @@ class InferenceApp:
         self.max_payload_bytes = max_payload_bytes
         self.capture = capture
         self.metrics = Metrics(endpoint, metrics_dir)
+        if capture is not None and hasattr(capture, "counts"):
+            self.metrics.capture = capture.counts
         self.runner = _Runner(timeout)
         self.execution_parameters = json.dumps(
             execution_parameters
@@ -248,6 +250,10 @@ class InferenceApp:
     def refuse_too_large(self, request: Request, size: int) -> Response:
         """The 413 answer for a request whose body (``size`` bytes) exceeds the limit."""
         return self._finish(request, self._failure(self._too_large(size), request))
+
+    def refuse(self, request: Request, status: int, message: str) -> Response:
+        """A client-error answer (``status``, 4xx) decided before the request is handled."""
+        return self._finish(request, Response(status, self._error(message)))
 
     def _finish(self, request: Request, response: Response) -> Response:
         label = self._labels.get(request.path, "other")

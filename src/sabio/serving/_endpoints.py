@@ -28,12 +28,13 @@ from sabio.exceptions import (
 )
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
-from sabio.serving._spec import EndpointSpec
+from sabio.serving._spec import EndpointSpec, HttpLimits
 
 __all__ = [
     "ACTIVE_STATUSES",
     "create_endpoint",
     "delete_endpoint",
+    "deleted_logs_dir",
     "describe_endpoint",
     "endpoint_dir",
     "list_endpoints",
@@ -116,6 +117,7 @@ def create_endpoint(
     timeout_seconds: float = 60.0,
     host: str = "127.0.0.1",
     port: int = 0,
+    limits: HttpLimits | None = None,
     wait: bool = True,
     wait_timeout: float = 600.0,
 ) -> JobRecord:
@@ -129,6 +131,8 @@ def create_endpoint(
         max_payload_mb: larger request bodies get 413.
         timeout_seconds: per-request timeout (504 after it).
         host, port: where to listen (port 0: a free port, recorded in the endpoint's Url).
+        limits: request, connection and ``Host`` limits of each worker (defaults: see
+            :class:`HttpLimits`).
         wait: block until ``InService`` (raising if it fails).
 
     Raises:
@@ -153,6 +157,7 @@ def create_endpoint(
             timeout_seconds=timeout_seconds,
             host=host,
             port=port,
+            limits=limits or HttpLimits(),
         )
     except PydanticError as exc:
         raise ValidationError(f"Invalid endpoint {name!r}: {_explain(exc)}") from None
@@ -277,4 +282,25 @@ def delete_endpoint(settings: Settings, name: str, *, timeout: float = 30.0) -> 
             backend.kill(ENDPOINT, pid, host)  # anything left of it (workers included)
     if not jobs.delete(name):
         raise NotFoundError(f"Endpoint {name!r} was deleted by someone else meanwhile.")
-    shutil.rmtree(endpoint_dir(settings, name), ignore_errors=True)
+    folder = endpoint_dir(settings, name)
+    _keep_logs(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def deleted_logs_dir(settings: Settings) -> Path:
+    """Where the logs of deleted endpoints are kept (``_`` cannot start an endpoint name)."""
+    return endpoint_dir(settings, "_deleted")
+
+
+def _keep_logs(folder: Path) -> None:
+    """Keep a deleted endpoint's logs: they are the trace of what it served and of any
+    captured traffic it could not write."""
+    logs = [p for p in (folder / "logs.txt", folder / "supervisor.log") if p.is_file()]
+    if not logs:
+        return
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    kept = folder.parent / "_deleted" / f"{folder.name}-{stamp}.log"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with kept.open("ab") as out:
+        for log in logs:
+            out.write(log.read_bytes())

@@ -18,18 +18,24 @@ HTTP handled: keep-alive (HTTP/1.1 default, ``Connection`` headers honoured), pi
 requests (answered in order; reading pauses when too many queue up), chunked request
 bodies, ``Expect: 100-continue``, ``HEAD``, the body size limit (refused from the declared
 ``Content-Length`` before reading, or as soon as a chunked body passes it; the body is
-discarded), a keep-alive idle timeout, 400 for malformed requests, and a graceful stop on
-SIGTERM/SIGINT: stop accepting, close idle connections, finish the requests in flight
-(answering them with ``Connection: close``), then return.
+discarded), 400 for malformed requests, and a graceful stop on SIGTERM/SIGINT: stop
+accepting, close idle connections, finish the requests in flight (answering them with
+``Connection: close``), then return.
+
+Hostile clients are bounded by :class:`~sabio.serving._spec.HttpLimits`: URL (414) and
+request head (431) sizes are counted as the bytes arrive and refused before more is
+parsed (httptools joins a header's pieces by concatenation, which is quadratic in a huge
+header; refusing at the limit keeps that cost tiny); a request head must arrive within a
+timeout and a whole request within another (408, closed: a half-sent request cannot hold
+a connection); an idle kept-alive connection is closed; at the connection cap the
+longest-idle connection makes room, or the new one gets 503. ``Host`` headers that do not
+name this server get 403 (:mod:`sabio.serving._hosts`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http
-import signal
-import socket
 import time
 from collections import deque
 from typing import cast
@@ -38,11 +44,11 @@ from urllib.parse import unquote
 import httptools
 
 from sabio.serving._app import InferenceApp, Request, Response
+from sabio.serving._hosts import HostCheck
+from sabio.serving._spec import HttpLimits
 
-__all__ = ["KEEP_ALIVE_SECONDS", "HttpServer", "serve_forever"]
+__all__ = ["State", "connection_factory", "sweep"]
 
-#: An idle kept-alive connection is closed after this many seconds.
-KEEP_ALIVE_SECONDS = 5.0
 #: Requests queued on one connection (pipelining) before it stops reading.
 MAX_QUEUED = 32
 
@@ -64,12 +70,28 @@ def _head(response: Response, close: bool) -> bytes:
     )
 
 
-class _State:
+def _refusal(status: int, message: str) -> bytes:
+    """A complete answer that closes the connection, for a request that is not parsed."""
+    body = InferenceApp._error(message)
+    return _head(Response(status, body), close=True) + body
+
+
+class State:
     """What the connections of one server share."""
 
-    def __init__(self, app: InferenceApp, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        app: InferenceApp,
+        loop: asyncio.AbstractEventLoop,
+        limits: HttpLimits,
+        hosts: HostCheck,
+        max_connections: int,
+    ) -> None:
         self.app = app
         self.loop = loop
+        self.limits = limits
+        self.hosts = hosts
+        self.max_connections = max_connections
         self.connections: set[_Connection] = set()
         self.stopping = False
         self.unsent: list[_Connection] = []  # connections with output to flush
@@ -86,14 +108,15 @@ class _State:
 class _Connection(asyncio.Protocol):
     """One client connection: parses requests, answers them in order."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: State) -> None:
         self.state = state
         self.app = state.app
         self.limit = state.app.max_payload_bytes
+        self.limits = state.limits
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
-        # (request, keep the connection open after it, body size when over the limit)
-        self.queue: deque[tuple[Request, bool, int | None]] = deque()
+        # (request, keep the connection open after it, its refusal when it is refused)
+        self.queue: deque[tuple[Request, bool, Response | None]] = deque()
         self.busy = False  # a task is answering the head of the queue
         self.paused = False
         self.out: list[bytes] = []  # written at the end of this loop iteration
@@ -107,11 +130,29 @@ class _Connection(asyncio.Protocol):
         self._over: int | None = None
         self._began = 0.0
         self._receiving = False  # between the first byte of a request and its end
+        self._began_at = 0.0  # time.monotonic() of that first byte
+        # The request head (request line and headers) being received and its size so far.
+        self._in_head = True
+        self._head_size = 0
+        self._header_count = 0
 
     # ------------------------------------------------------------ asyncio protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-        self.state.connections.add(self)  # (uvloop and asyncio set TCP_NODELAY themselves)
+        state = self.state
+        if len(state.connections) >= state.max_connections and not _make_room(state):
+            # Refuse this one at once: its descriptor is freed now, not held by a client.
+            self.transport.write(
+                _refusal(
+                    503,
+                    f"This model server has {len(state.connections)} open connections, its "
+                    "limit (max_connections): try again shortly, reuse connections, or raise "
+                    "the limit.",
+                )
+            )
+            self.transport.close()
+            return
+        state.connections.add(self)  # (uvloop and asyncio set TCP_NODELAY themselves)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state.connections.discard(self)
@@ -157,38 +198,105 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.last_active = time.monotonic()
+        if self._closing():
+            return  # refused already: parse nothing more
+        if self._in_head:
+            # Count head bytes before parsing them; past the limit, parse only up to it:
+            # either the head ends there, or the request is refused without reading on.
+            room = self.limits.max_header_bytes - self._head_size
+            if len(data) > room:
+                self._feed(data[:room])
+                if self._closing():
+                    return
+                if self._in_head:
+                    self._reject(
+                        f"The request head (request line and headers) is larger than this "
+                        f"endpoint's limit ({self.limits.max_header_bytes} bytes). Send "
+                        "smaller headers.",
+                        431,
+                    )
+                    return
+                data = data[room:]
+            else:
+                self._head_size += len(data)
+        self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
         try:
             self.parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            refused = exc.__context__
+            if isinstance(refused, _Refused):
+                self._reject(refused.message, refused.status)
+            else:
+                raise
         except httptools.HttpParserUpgrade:
             self._reject("Protocol upgrades are not supported by this model server.")
         except httptools.HttpParserError as exc:
             self._reject(f"Malformed HTTP request: {exc}.")
 
-    def _reject(self, message: str) -> None:
+    def _reject(self, message: str, status: int = 400) -> None:
+        """Answer ``status`` (unless earlier answers are still due) and close."""
         if self._closing():
             return
         if not self.queue and not self.busy:
-            response = Response(400, InferenceApp._error(message))
-            self._send(_head(response, close=True) + response.body)
+            self._send(_refusal(status, message))
+            self.app.metrics.record("other", status, time.perf_counter() - self._began)
         self._close()
+
+    def timed_out(self, now: float) -> bool:
+        """Close the connection with 408 if the request being received is overdue."""
+        if not self._receiving:
+            return False
+        limits = self.limits
+        if self._in_head and now - self._began_at > limits.header_timeout_seconds:
+            what = f"its head did not arrive within {limits.header_timeout_seconds:g} s"
+        elif now - self._began_at > limits.read_timeout_seconds:
+            what = f"it did not arrive within {limits.read_timeout_seconds:g} s"
+        else:
+            return False
+        self._reject(f"Request timed out: {what}. The connection is closed.", 408)
+        if self.transport is not None and not self.out:
+            self.transport.close()
+        return True
 
     # ------------------------------------------------------------ httptools callbacks
     def on_message_begin(self) -> None:
         self._receiving = True
+        self._began_at = time.monotonic()
         self._url, self._headers, self._chunks = b"", {}, []
         self._size, self._over, self._began = 0, None, time.perf_counter()
+        self._header_count = 0
 
     def on_url(self, url: bytes) -> None:
         self._url += url
+        if len(self._url) > self.limits.max_url_bytes:
+            raise _Refused(
+                414,
+                f"The request URL is longer than this endpoint's limit "
+                f"({self.limits.max_url_bytes} bytes).",
+            )
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        if self._header_count > self.limits.max_headers:
+            raise _Refused(
+                431,
+                f"The request has more headers than this endpoint's limit "
+                f"({self.limits.max_headers}).",
+            )
         self._headers[name.lower()] = value
 
     def on_headers_complete(self) -> None:
+        self._in_head = False
         declared = self._headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
             self._over = int(declared)
-        if self._headers.get(b"expect", b"").lower() != b"100-continue":
+        expects = self._headers.get(b"expect", b"").lower() == b"100-continue"
+        # A body a little over the limit is read and discarded (the connection stays
+        # usable); a far larger one is refused at once, not read for minutes.
+        huge = self._over is not None and self._over > 2 * self.limit + 1024 * 1024
+        if not expects and not huge:
             return
         if self._closing():
             return
@@ -196,8 +304,8 @@ class _Connection(asyncio.Protocol):
             if not self.queue and not self.busy:
                 self._send(_CONTINUE)
             return
-        # Refuse before the client sends the body it asked about, then close: whether it
-        # sends the body anyway is up to the client.
+        # Refuse before the client sends the body (it asked about, or is far too large),
+        # then close: whether it sends the body anyway is up to the client.
         request = self._request()
         response = self.app.refuse_too_large(request, self._over)
         if not self.queue and not self.busy:
@@ -215,11 +323,18 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self._receiving = False
+        self._in_head, self._head_size = True, 0
         transport = self.transport
         if transport is None or self._closing():
             return
         request = self._request()
-        self.queue.append((request, bool(self.parser.should_keep_alive()), self._over))
+        refusal: Response | None = None
+        host = self._headers.get(b"host")
+        if not self.state.hosts.allows(host):
+            refusal = self.app.refuse(request, 403, self.state.hosts.message(host or b""))
+        elif self._over is not None:
+            refusal = self.app.refuse_too_large(request, self._over)
+        self.queue.append((request, bool(self.parser.should_keep_alive()), refusal))
         if len(self.queue) > MAX_QUEUED and not self.paused:
             transport.pause_reading()
             self.paused = True
@@ -243,11 +358,8 @@ class _Connection(asyncio.Protocol):
     def _drain(self) -> None:
         """Answer queued requests in order until one has to wait for the model thread."""
         while self.queue and not self.busy:
-            request, keep_alive, over = self.queue[0]
-            if over is not None:
-                response: Response | None = self.app.refuse_too_large(request, over)
-            else:
-                response = self.app.respond_now(request)
+            request, keep_alive, refusal = self.queue[0]
+            response = refusal if refusal is not None else self.app.respond_now(request)
             if response is None:
                 self.busy = True
                 self.state.loop.create_task(self._answer_later(request, keep_alive))
@@ -290,96 +402,46 @@ class _Connection(asyncio.Protocol):
         return not self.queue and not self.busy and not self._receiving and not self.out
 
 
-async def _sweep_idle(state: _State) -> None:
-    """Every second: close kept-alive connections idle for longer than
-    :data:`KEEP_ALIVE_SECONDS` and publish the app's new counts to the other workers."""
+class _Refused(Exception):
+    """Raised from a parser callback to refuse the request with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _make_room(state: State) -> bool:
+    """Close the longest-idle connection to make room for a new one; False if none is
+    idle (every connection is receiving, waiting for or writing an answer)."""
+    oldest: _Connection | None = None
+    for connection in state.connections:
+        if connection.idle and (oldest is None or connection.last_active < oldest.last_active):
+            oldest = connection
+    if oldest is None or oldest.transport is None:
+        return False
+    state.connections.discard(oldest)
+    oldest.transport.close()
+    return True
+
+
+async def sweep(state: State) -> None:
+    """Every second: close kept-alive connections idle for longer than the keep-alive
+    timeout and connections whose request is overdue, and publish the app's new counts
+    to the other workers."""
+    keep_alive = state.limits.keep_alive_seconds
     while True:
         await asyncio.sleep(1.0)
         state.app.metrics.publish_pending()
-        cutoff = time.monotonic() - KEEP_ALIVE_SECONDS
+        now = time.monotonic()
         for connection in list(state.connections):
-            idle = connection.idle and connection.last_active < cutoff
+            if connection.timed_out(now):
+                continue
+            idle = connection.idle and connection.last_active < now - keep_alive
             if idle and connection.transport is not None:
                 connection.transport.close()
 
 
-class HttpServer:
-    """Serves one :class:`InferenceApp` on a listening socket until stopped.
-
-    Args:
-        app: the request logic.
-        sock: a bound, listening socket (other worker processes may share it).
-        grace: seconds requests in flight get to finish once a stop is asked for.
-    """
-
-    def __init__(self, app: InferenceApp, sock: socket.socket, *, grace: float = 30.0) -> None:
-        self.app = app
-        self.sock = sock
-        self.grace = grace
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._stop_asked = False
-
-    def run(self, *, handle_signals: bool = True) -> None:
-        """Serve until :meth:`stop` (or SIGTERM/SIGINT when ``handle_signals``; main
-        thread only), then stop gracefully."""
-        loop = _new_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve(loop, handle_signals))
-        finally:
-            asyncio.set_event_loop(None)
-            loop.close()
-
-    def stop(self) -> None:
-        """Ask the server to stop (from any thread)."""
-        self._stop_asked = True
-        loop, event = self._loop, self._stop
-        if loop is not None and event is not None:
-            with contextlib.suppress(RuntimeError):  # the loop has already ended
-                loop.call_soon_threadsafe(event.set)
-
-    async def _serve(self, loop: asyncio.AbstractEventLoop, handle_signals: bool) -> None:
-        state = _State(self.app, loop)
-        server = await loop.create_server(lambda: _Connection(state), sock=self.sock, backlog=2048)
-        self._stop = stop = asyncio.Event()
-        self._loop = loop
-        if self._stop_asked:
-            stop.set()
-        if handle_signals:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, stop.set)
-        sweeper = loop.create_task(_sweep_idle(state))
-        try:
-            await stop.wait()
-        finally:
-            # Stop accepting (the other workers keep the shared socket), answer what is
-            # in flight with Connection: close, and close idle connections.
-            server.close()
-            state.stopping = True
-            deadline = time.monotonic() + self.grace
-            while state.connections and time.monotonic() < deadline:
-                for connection in list(state.connections):
-                    if connection.idle and connection.transport is not None:
-                        connection.transport.close()
-                await asyncio.sleep(0.01)
-            for connection in list(state.connections):
-                if connection.transport is not None:
-                    connection.transport.abort()
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
-
-
-def _new_loop() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop
-    except ImportError:  # not on Windows: the standard loop works, a little slower
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
-def serve_forever(app: InferenceApp, sock: socket.socket, *, grace: float = 30.0) -> None:
-    """Serve ``app`` on the listening ``sock`` until SIGTERM or SIGINT, then stop
-    gracefully (requests in flight get up to ``grace`` seconds to finish)."""
-    HttpServer(app, sock, grace=grace).run()
+def connection_factory(state: State) -> asyncio.Protocol:
+    """A new connection of the server whose shared state is ``state``."""
+    return _Connection(state)

@@ -17,10 +17,11 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUCKETS", "PUBLISH_SECONDS", "Metrics"]
+__all__ = ["BUCKETS", "PUBLISH_SECONDS", "Metrics", "capture_totals"]
 
 #: Upper bounds (seconds) of the latency histogram buckets.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -67,6 +68,9 @@ class Metrics:
         self.steps: defaultdict[str, float] = defaultdict(float)
         self._next_publish = 0.0
         self._unpublished = False
+        #: The data-capture writer's counts (``written``, ``dropped``, ``pending``), if any.
+        self.capture: Callable[[], dict[str, int]] | None = None
+        self._capture_seen: dict[str, int] | None = None
         if share_dir is not None:
             share_dir.mkdir(parents=True, exist_ok=True)
             self.publish()  # counted among the workers before its first request
@@ -92,12 +96,19 @@ class Metrics:
             ],
             "latency": {r: [h.counts, h.sum] for r, h in self.latency.items()},
             "steps": dict(self.steps),
+            **({"capture": self._capture_counts()} if self.capture is not None else {}),
         }
+
+    def _capture_counts(self) -> dict[str, int]:
+        counts = self.capture() if self.capture is not None else {}
+        self._capture_seen = counts
+        return counts
 
     def publish_pending(self) -> None:
         """Publish counts recorded since the last publish (the server calls this every
         second, so a worker's last requests reach the totals even when no more come)."""
-        if self._unpublished:
+        changed = self.capture is not None and self.capture() != self._capture_seen
+        if self._unpublished or changed:
             self.publish()
 
     def publish(self) -> None:
@@ -176,4 +187,40 @@ class Metrics:
         ]
         for step, seconds in sorted(steps.items()):
             lines.append(f'sabio_inference_step_seconds_total{{{labels},step="{step}"}} {seconds}')
+        capture = _sum_capture(snapshots)
+        if capture is not None:
+            lines += [
+                "# HELP sabio_data_capture_events_total Captured events by outcome: written to "
+                "the destination, or dropped (queue full, or the store refused them).",
+                "# TYPE sabio_data_capture_events_total counter",
+                *(
+                    f'sabio_data_capture_events_total{{{labels},outcome="{outcome}"}} '
+                    f"{capture.get(outcome, 0)}"
+                    for outcome in ("written", "dropped")
+                ),
+                "# HELP sabio_data_capture_pending_events Captured events not yet written.",
+                "# TYPE sabio_data_capture_pending_events gauge",
+                f"sabio_data_capture_pending_events{{{labels}}} {capture.get('pending', 0)}",
+            ]
         return ("\n".join(lines) + "\n").encode()
+
+
+def _sum_capture(snapshots: list[dict[str, Any]]) -> dict[str, int] | None:
+    found = [s["capture"] for s in snapshots if isinstance(s.get("capture"), dict)]
+    if not found:
+        return None
+    totals: defaultdict[str, int] = defaultdict(int)
+    for counts in found:
+        for key, value in counts.items():
+            totals[str(key)] += int(value)
+    return dict(totals)
+
+
+def capture_totals(share_dir: Path) -> dict[str, int] | None:
+    """The data-capture counts summed over the workers that published to ``share_dir``
+    (None when no worker captures)."""
+    snapshots = []
+    for path in sorted(share_dir.glob("worker-*.json")):
+        with contextlib.suppress(OSError, ValueError):
+            snapshots.append(json.loads(path.read_text(encoding="utf-8")))
+    return _sum_capture(snapshots)

@@ -6,6 +6,13 @@ endpoint ``InService``, then beats a heartbeat, restarts crashed workers and swa
 on an update the new workers load and start accepting on the same socket before the old
 ones shut down gracefully, so no request fails. The loop is single-threaded, which keeps
 forking workers safe.
+
+Faults: a worker that dies (while loading or serving) is replaced, and only more than
+``MAX_CRASHES`` deaths within ``CRASH_WINDOW_SECONDS`` fail the endpoint; a model that
+reports a load error fails it at once (it would fail again). Every worker watches a pipe
+whose only writer is the supervisor: when the supervisor dies, even by SIGKILL, the pipe
+reads end-of-file and the workers stop rather than serve unsupervised. A SIGTERM from
+outside sabio fails the endpoint with a reason that says so.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from sabio._config import Settings, load_settings
 from sabio.inference import Handlers, ModelSpec, prepare_model
 from sabio.inference._kind import MODEL
 from sabio.serving._kind import ENDPOINT
+from sabio.serving._procs import exit_text, listen, reaped, send_signal
 from sabio.serving._spec import EndpointSpec
 from sabio.supervision._process import fork_child
 
@@ -50,6 +58,14 @@ class _Worker:
 
 class _Refused(Exception):
     """Starting workers failed; the message is the reason recorded in the catalog."""
+
+
+class _TooManyCrashes(_Refused):
+    """Workers died more often than the endpoint tolerates."""
+
+
+class _Crashed(Exception):
+    """A worker died while loading without reporting an error (killed, a crash)."""
 
 
 def _log(message: str) -> None:
@@ -83,6 +99,9 @@ class EndpointServer(supervision.Supervisor):
         self._stop = False
         self._check = False
         self._crashes: collections.deque[float] = collections.deque()
+        self._terminated = False  # SIGTERM received
+        # Workers watch the read end; the supervisor is the only holder of the write end.
+        self._life_r, self._life_w = os.pipe()
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         os.set_blocking(self._wake_r, False)
@@ -90,6 +109,7 @@ class EndpointServer(supervision.Supervisor):
     # ------------------------------------------------------------- signals
     def _on_signal(self, signum: int, _frame: Any) -> None:
         if signum in (signal.SIGTERM, signal.SIGUSR1):
+            self._terminated = self._terminated or signum == signal.SIGTERM
             self._stop = True
         elif signum == signal.SIGHUP:
             self._check = True
@@ -109,7 +129,7 @@ class EndpointServer(supervision.Supervisor):
         self._install_signals()
         spec = EndpointSpec.model_validate(self.claim().spec)
         try:
-            self.sock = _listen(spec.host, spec.port)
+            self.sock = listen(spec.host, spec.port)
             self._start_generation(spec)
         except Exception as exc:
             reason = _reason(exc)
@@ -133,8 +153,25 @@ class EndpointServer(supervision.Supervisor):
             _log(f"endpoint {self.name} is InService at {url} with {len(self.workers)} worker(s)")
             self._loop()
         self._shutdown()
+        self._record_termination()
         self.finish()
         return 0
+
+    def _record_termination(self) -> None:
+        """A SIGTERM that was not a delete (a `kill`, a service manager, a shutdown) stopped
+        the endpoint: say so, rather than leave it for a reader to find a dead process."""
+        if not self._terminated:
+            return
+        record = self.jobs.get(self.name)
+        if record.stop_requested or record.status not in ENDPOINT.active:
+            return
+        reason = (
+            f"The model server (pid {os.getpid()}) of endpoint {self.name!r} got SIGTERM from "
+            "outside sabio (a `kill`, a service manager or a system shutdown) and stopped its "
+            "workers. Delete the endpoint and deploy it again."
+        )
+        _log(reason)
+        self.jobs.transition(self.name, "Failed", failure_reason=supervision.failure_reason(reason))
 
     def _details(self, **extra: Any) -> dict[str, Any]:
         return {"ModelName": self.model_name, "Workers": sorted(self.workers), **extra}
@@ -149,21 +186,61 @@ class EndpointServer(supervision.Supervisor):
             self.settings, model, self.folder / f"gen-{generation}"
         )
         environment = dict(model.environment)
-        started = [
-            self._fork(handlers, generation, spec, environment) for _ in range(spec.instance_count)
-        ]
-        try:
-            self._await_ready(started)
-        except Exception:
-            self._stop_workers(started)
-            raise
+        started = self._start_ready(handlers, generation, spec, environment, spec.instance_count)
         old = list(self.workers.values())
         self.workers = {w.pid: w for w in started}
         self.generation, self.handlers, self.spec = generation, handlers, spec
         self.environment, self.model_name = environment, model_name
         for worker in old:  # the new workers already accept: let the old ones finish
             self.retiring[worker.pid] = worker
-            _signal(worker.pid, signal.SIGTERM)
+            send_signal(worker.pid, signal.SIGTERM)
+
+    def _start_ready(
+        self,
+        handlers: Handlers,
+        generation: int,
+        spec: EndpointSpec,
+        env: dict[str, str],
+        count: int,
+    ) -> list[_Worker]:
+        """Fork ``count`` workers and wait until each has loaded the model. A worker that
+        dies while loading is replaced (a crash counts towards the endpoint's tolerance);
+        one that reports a load error stops them all (raises :class:`_Refused`)."""
+        pending = [self._fork(handlers, generation, spec, env) for _ in range(count)]
+        ready: list[_Worker] = []
+        try:
+            while pending:
+                worker = pending[0]
+                try:
+                    self._await_ready([worker])
+                except _Crashed as exc:
+                    pending.pop(0)
+                    self._count_crash(str(exc))
+                    pending.append(self._fork(handlers, generation, spec, env))
+                    continue
+                ready.append(pending.pop(0))
+        except BaseException:
+            self._stop_workers([*ready, *pending])
+            raise
+        return ready
+
+    def _count_crash(self, what: str) -> None:
+        """Count a worker's death; raise :class:`_Refused` past the tolerance."""
+        now = time.monotonic()
+        self._crashes.append(now)
+        while self._crashes and now - self._crashes[0] > CRASH_WINDOW_SECONDS:
+            self._crashes.popleft()
+        _log(what)
+        if len(self._crashes) > MAX_CRASHES:
+            raise _TooManyCrashes(
+                f"Workers crashed {len(self._crashes)} times within {CRASH_WINDOW_SECONDS:g} s "
+                f"(the last one {what.split(' ', 2)[-1]}); the endpoint was stopped. See "
+                f"`sabio endpoints logs {self.name}`."
+            )
+        _log(
+            f"starting a new worker ({len(self._crashes)} crash(es) within the last "
+            f"{CRASH_WINDOW_SECONDS:g} s; more than {MAX_CRASHES} fail the endpoint)"
+        )
 
     def _fork(
         self, handlers: Handlers, generation: int, spec: EndpointSpec, env: dict[str, str]
@@ -193,6 +270,7 @@ class EndpointServer(supervision.Supervisor):
             signal.signal(signum, signal.SIG_DFL)
         os.close(self._wake_r)
         os.close(self._wake_w)
+        os.close(self._life_w)  # the supervisor must stay the only writer
         from sabio.catalog._engine import dispose_all
         from sabio.serving._worker import serve
 
@@ -205,6 +283,7 @@ class EndpointServer(supervision.Supervisor):
             environment=env,
             ready_fd=ready_w,
             metrics_dir=self.folder / "metrics",
+            watch_fd=self._life_r,
         )
 
     def _await_ready(self, workers: list[_Worker]) -> None:
@@ -226,13 +305,14 @@ class EndpointServer(supervision.Supervisor):
                     break
                 answer += chunk
             os.close(worker.ready_fd)
+            if not answer:  # it died without a word: a crash or a kill, worth another try
+                try:
+                    _, status = os.waitpid(worker.pid, 0)
+                except ChildProcessError:
+                    raise _Crashed(f"worker {worker.pid} ended while loading the model") from None
+                raise _Crashed(f"worker {worker.pid} {exit_text(status)} while loading the model")
             if answer != b"ok":
-                message = answer.decode("utf-8", errors="replace").strip()
-                raise _Refused(
-                    message
-                    or f"Worker {worker.pid} exited while loading the model (see `sabio endpoints "
-                    f"logs {self.name}`)."
-                )
+                raise _Refused(answer.decode("utf-8", errors="replace").strip())
 
     def _await_retired(self) -> None:
         """Wait (bounded) until the old generation's workers have drained and exited.
@@ -246,22 +326,22 @@ class EndpointServer(supervision.Supervisor):
             if self.retiring:
                 time.sleep(0.01)
         for pid in list(self.retiring):
-            _signal(pid, signal.SIGKILL)
+            send_signal(pid, signal.SIGKILL)
         self._reap()
 
     def _stop_workers(self, workers: list[_Worker]) -> None:
         for worker in workers:
-            _signal(worker.pid, signal.SIGTERM)
+            send_signal(worker.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         pending = {w.pid for w in workers}
         while pending and time.monotonic() < deadline:
             for pid in list(pending):
-                if _reaped(pid):
+                if reaped(pid):
                     pending.discard(pid)
             if pending:
                 time.sleep(0.02)
         for pid in pending:
-            _signal(pid, signal.SIGKILL)
+            send_signal(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         for worker in workers:
@@ -282,28 +362,20 @@ class EndpointServer(supervision.Supervisor):
             worker = self.workers.pop(pid, None)
             if worker is None or self._stop:
                 continue
-            code = os.waitstatus_to_exitcode(status)
-            _log(f"worker {pid} exited unexpectedly (exit code {code}); starting a new one")
-            self._restart()
+            self._restart(f"worker {pid} {exit_text(status)} while serving")
 
-    def _restart(self) -> None:
-        now = time.monotonic()
-        self._crashes.append(now)
-        while self._crashes and now - self._crashes[0] > CRASH_WINDOW_SECONDS:
-            self._crashes.popleft()
-        if len(self._crashes) > MAX_CRASHES or self.handlers is None:
-            self._fail(
-                f"Workers crashed {len(self._crashes)} times within {CRASH_WINDOW_SECONDS:g} s; "
-                f"the endpoint was stopped. See `sabio endpoints logs {self.name}`."
-            )
+    def _restart(self, what: str) -> None:
+        if self.handlers is None or self.spec is None:
             return
-        if self.spec is None:
-            return
-        worker = self._fork(self.handlers, self.generation, self.spec, self.environment)
         try:
-            self._await_ready([worker])
+            self._count_crash(what)
+            (worker,) = self._start_ready(
+                self.handlers, self.generation, self.spec, self.environment, 1
+            )
+        except _TooManyCrashes as exc:
+            self._fail(str(exc))
+            return
         except Exception as exc:
-            self._stop_workers([worker])
             self._fail(f"A restarted worker could not load the model: {_reason(exc)}")
             return
         self.workers[worker.pid] = worker
@@ -342,9 +414,20 @@ class EndpointServer(supervision.Supervisor):
                 except Exception as exc:  # keep serving through transient database errors
                     _log(f"heartbeat error: {type(exc).__name__}: {exc}")
 
+    def _capture_counts(self) -> dict[str, int] | None:
+        """The workers' data-capture counts (None when the endpoint captures nothing)."""
+        if not (self.spec and self.spec.data_capture_config):
+            return None
+        from sabio.serving._metrics import capture_totals
+
+        return capture_totals(self.folder / "metrics")
+
     def _beat(self) -> None:
         self.jobs.heartbeat(self.name)
         record = self.jobs.get(self.name)
+        capture = self._capture_counts()
+        if capture is not None and capture != record.details.get("DataCapture"):
+            self.jobs.update(self.name, details={"DataCapture": capture})
         if record.stop_requested or record.status in ("Deleting", "Failed"):
             self._stop = True
             return
@@ -387,29 +470,13 @@ class EndpointServer(supervision.Supervisor):
         if self.sock is not None:
             self.sock.close()
         shutil.rmtree(self.folder / f"gen-{self.generation}", ignore_errors=True)
+        capture = self._capture_counts()
+        if capture is not None:  # the log outlives the endpoint (delete_endpoint keeps it)
+            _log(
+                f"data capture: {capture.get('written', 0)} event(s) written, "
+                f"{capture.get('dropped', 0)} dropped"
+            )
         _log(f"endpoint {self.name} stopped")
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _signal(pid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return done == pid
 
 
 class EndpointProgram(supervision.Program):

@@ -6,7 +6,37 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["EndpointSpec"]
+__all__ = ["EndpointSpec", "HttpLimits"]
+
+
+class HttpLimits(BaseModel):
+    """Bounds on the requests and connections of each endpoint worker (see docs/security.md).
+
+    Every limit answers with a status code and a message rather than a hung or dropped
+    connection: a longer URL gets 414, a larger request head (request line and headers) or
+    more headers get 431, a request head not complete within ``header_timeout_seconds`` or a
+    whole request not received within ``read_timeout_seconds`` gets 408 and the connection
+    is closed, an idle kept-alive connection is closed after ``keep_alive_seconds``. At
+    ``max_connections`` open connections a worker closes its longest-idle kept-alive
+    connection to take a new one, and answers 503 when none is idle. The body limit is the
+    endpoint's ``max_payload`` (413).
+
+    ``allowed_hosts`` adds names to the ``Host`` headers a worker accepts (besides
+    ``localhost``, ``127.0.0.1``, ``[::1]`` and the address it is bound to; any IP address
+    when it is bound to all interfaces): other names get 403, which stops DNS-rebinding
+    attacks from a web page. ``"*"`` accepts any name, ``"*.example.org"`` any subdomain.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_url_bytes: int = Field(default=8 * 1024, ge=256)
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_headers: int = Field(default=100, ge=8)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    keep_alive_seconds: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=1000, ge=1)
+    allowed_hosts: tuple[str, ...] = ()
 
 
 class EndpointSpec(BaseModel):
@@ -31,6 +61,8 @@ class EndpointSpec(BaseModel):
     host: str = "127.0.0.1"
     #: 0: a free port, recorded in the endpoint's ``Url``.
     port: int = Field(0, ge=0, le=65535)
+    #: Request, connection and ``Host`` header limits of each worker.
+    limits: HttpLimits = HttpLimits()
 
     @property
     def max_payload_bytes(self) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sabio.inference import Handlers
 from sabio.serving._app import InferenceApp
-from sabio.serving._http import serve_forever
+from sabio.serving._http_server import serve_forever
 from sabio.serving._spec import EndpointSpec
 
 __all__ = ["GRACE_SECONDS", "serve"]
@@ -40,11 +40,13 @@ def serve(
     environment: dict[str, str],
     ready_fd: int,
     metrics_dir: Path | None = None,
+    watch_fd: int | None = None,
 ) -> int:
     """Load the model, report on ``ready_fd`` (``ok`` or the error), then serve until SIGTERM.
 
-    ``metrics_dir`` is the folder the endpoint's workers share their counters in. Returns
-    the process exit code.
+    ``metrics_dir`` is the folder the endpoint's workers share their counters in;
+    ``watch_fd`` the supervisor's pipe: when the supervisor dies (even by SIGKILL) the
+    worker stops instead of serving unsupervised. Returns the process exit code.
     """
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     os.environ.update(environment)  # the model's Environment, as its container would have it
@@ -72,8 +74,16 @@ def serve(
     # the cyclic garbage collector from scanning it again and again while requests come in.
     gc.collect()
     gc.freeze()
-    serve_forever(app, sock, grace=GRACE_SECONDS)  # returns after SIGTERM, drained
-    app.metrics.publish()  # the final counts stay in the endpoint's totals
+    orphaned = serve_forever(  # returns after SIGTERM (or the supervisor's death), drained
+        app, sock, grace=GRACE_SECONDS, limits=spec.limits, watch_fd=watch_fd
+    )
+    if orphaned:
+        print(
+            f"sabio: worker {os.getpid()} of endpoint {endpoint!r} stopped: its supervisor "
+            "process is gone (a worker never serves unsupervised).",
+            flush=True,
+        )
     if capture is not None:
-        capture.close()
+        capture.close()  # writes what is queued (or counts it dropped) before the last publish
+    app.metrics.publish()  # the final counts stay in the endpoint's totals
     return 0
