@@ -1,4 +1,4 @@
-"""Real servers on loopback for tests: an S3-protocol server (moto) and PostgreSQL.
+"""Real servers on loopback for tests: an S3-protocol server (moto), PostgreSQL and Ray.
 
 Both are context managers usable from any test or fixture::
 
@@ -19,17 +19,21 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "PostgresUnavailableError",
+    "RayUnavailableError",
     "free_port",
     "moto_s3_server",
     "postgres_server",
+    "ray_cluster",
 ]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -298,3 +302,91 @@ def postgres_server(database: str = "sabio_test", role: str = "sabio") -> Iterat
                     what="pg_ctl stop",
                 )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# -- Ray (a real cluster of two nodes on this machine) -------------------------------------
+
+
+class RayUnavailableError(RuntimeError):
+    """A Ray cluster could not be started here (the reason says why)."""
+
+
+_RAY_START_TIMEOUT_S = 180.0
+
+
+def _ray_members(marker: str) -> list[int]:
+    """Processes started by one test cluster (they all inherit its marker variable)."""
+    needle = f"SABIO_TEST_RAY_CLUSTER={marker}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as fh:
+                    if needle in fh.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+@contextlib.contextmanager
+def ray_cluster(second_node_name: str = "second-machine") -> Iterator[str]:
+    """Start a Ray head and a second node joined with ``ray start --address`` on this
+    machine; yield the head's address (``127.0.0.1:<port>``) and stop both after.
+
+    The head offers the custom resource ``head_node``, the second node ``second_node`` and
+    the node name ``second_node_name``, so Ray (and sabio) see two machines and tests can
+    assert where a job ran. Each node has 2 CPUs and a small object store.
+    """
+    ray_bin = Path(sys.executable).with_name("ray")
+    if not ray_bin.exists():
+        raise RayUnavailableError(f"no `ray` command next to {sys.executable}")
+    marker = os.urandom(8).hex()
+    temp = Path(tempfile.mkdtemp(prefix="sabio-ray-"))
+    env = {**os.environ, "SABIO_TEST_RAY_CLUSTER": marker, "RAY_USAGE_STATS_ENABLED": "0"}
+    env.pop("RAY_ADDRESS", None)
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    common = ["--num-cpus=2", "--object-store-memory=100000000", "--disable-usage-stats"]
+    head = [
+        str(ray_bin),
+        "start",
+        "--head",
+        f"--port={port}",
+        "--node-ip-address=127.0.0.1",
+        "--include-dashboard=false",
+        f"--temp-dir={temp}",
+        '--resources={"head_node": 1}',
+        *common,
+    ]
+    second = [
+        str(ray_bin),
+        "start",
+        f"--address={address}",
+        "--node-ip-address=127.0.0.1",
+        f"--node-name={second_node_name}",
+        '--resources={"second_node": 1}',
+        *common,
+    ]
+    try:
+        for argv in (head, second):
+            try:
+                done = subprocess.run(
+                    argv, env=env, capture_output=True, text=True, timeout=_RAY_START_TIMEOUT_S
+                )
+            except subprocess.TimeoutExpired as exc:
+                raise RayUnavailableError(f"`ray start` took more than {exc.timeout} s") from exc
+            if done.returncode != 0:
+                output = (done.stderr or done.stdout)[-1500:]
+                raise RayUnavailableError(f"`{' '.join(argv[:3])}` failed: {output}")
+        yield address
+    finally:
+        for _ in range(3):
+            members = _ray_members(marker)
+            if not members:
+                break
+            for pid in members:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 9)
+            time.sleep(0.5)
+        shutil.rmtree(temp, ignore_errors=True)

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 try:
-    from tests._servers import PostgresUnavailableError, moto_s3_server, postgres_server
+    from tests._servers import (
+        PostgresUnavailableError,
+        RayUnavailableError,
+        moto_s3_server,
+        postgres_server,
+        ray_cluster,
+    )
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
     from _servers import (  # type: ignore[no-redef]
         PostgresUnavailableError,
+        RayUnavailableError,
         moto_s3_server,
         postgres_server,
+        ray_cluster,
     )
 
 
@@ -36,6 +47,35 @@ def postgres_url() -> Iterator[str]:
         except PostgresUnavailableError as exc:
             pytest.skip(f"PostgreSQL is not available: {exc}")
         yield url
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """URL of the test PostgreSQL database with a fresh, empty schema first on the search path."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def ray_address() -> Iterator[str]:
+    """Address of a real two-node Ray cluster on this machine (a head and a second node
+    named ``second-machine``), shared by the session; skips when Ray is not installed."""
+    ray = pytest.importorskip("ray", reason="the Ray tests need Ray (pip install -e '.[ray]')")
+    with contextlib.ExitStack() as stack:
+        try:
+            address = stack.enter_context(ray_cluster())
+        except RayUnavailableError as exc:
+            pytest.skip(f"a Ray cluster cannot be started here: {exc}")
+        yield address
+        if ray.is_initialized():
+            ray.shutdown()
 
 
 @pytest.fixture

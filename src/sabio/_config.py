@@ -13,7 +13,9 @@ s3_endpoint_url        ``SABIO_S3_ENDPOINT_URL``   none (AWS)
 s3_access_key_id       ``SABIO_S3_ACCESS_KEY_ID``  ``AWS_ACCESS_KEY_ID`` if set
 s3_secret_access_key   ``SABIO_S3_SECRET_ACCESS_KEY``  ``AWS_SECRET_ACCESS_KEY`` if set
 s3_region              ``SABIO_S3_REGION``         ``us-east-1``
-backend                ``SABIO_BACKEND``           ``local``
+backend                ``SABIO_BACKEND``           ``local`` (or ``ray``)
+ray_address            ``SABIO_RAY_ADDRESS``       ``RAY_ADDRESS`` if set, else the cluster
+                                                   started on this machine (``ray start``)
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
@@ -53,6 +55,7 @@ class Settings:
     s3_secret_access_key: str | None = None
     s3_region: str = "us-east-1"
     backend: str = "local"
+    ray_address: str | None = None
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
     price_table: str | None = None
@@ -85,11 +88,13 @@ _ENV = {
     "s3_secret_access_key": "SABIO_S3_SECRET_ACCESS_KEY",
     "s3_region": "SABIO_S3_REGION",
     "backend": "SABIO_BACKEND",
+    "ray_address": "SABIO_RAY_ADDRESS",
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
     "price_table": "SABIO_PRICE_TABLE",
 }
 _FALLBACK_ENV = {
+    "ray_address": "RAY_ADDRESS",
     "s3_access_key_id": "AWS_ACCESS_KEY_ID",
     "s3_secret_access_key": "AWS_SECRET_ACCESS_KEY",
 }

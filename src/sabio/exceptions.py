@@ -14,6 +14,7 @@ working::
     ├── ConflictError(SabioError)                  name already used, illegal state change
     ├── StorageError(SabioError, OSError)          the store could not be read or written
     ├── CatalogError(SabioError)                   the catalog database failed
+    ├── CapacityError(SabioError, RuntimeError)    no machine can hold a job's resources
     ├── FrameworkNotInstalledError(SabioError, ImportError)
     ├── JobFailedError(SabioError, RuntimeError)   a job ended Failed/Stopped while waited on
     ├── ModelError(SabioError, RuntimeError)       a model or its handler code failed (5xx)
@@ -30,6 +31,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "CapacityError",
     "CatalogError",
     "ConfigError",
     "ConflictError",
@@ -97,6 +99,11 @@ class StorageError(SabioError, OSError):
 
 class CatalogError(SabioError):
     """The catalog database failed."""
+
+
+class CapacityError(SabioError, RuntimeError):
+    """No machine of the backend can hold a job's resources (SageMaker's
+    ``ResourceLimitExceeded``), or they stayed busy too long."""
 
 
 class FrameworkNotInstalledError(SabioError, ImportError):

@@ -167,7 +167,11 @@ def create_endpoint(
     folder = endpoint_dir(settings, name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    supervision.launch(settings, ENDPOINT, name)
+    # Its URL is this machine's: on a cluster it runs here (Ray Serve is not used yet).
+    resources = supervision.Resources.of(
+        spec.instance_type, spec.instance_count, on_this_machine=True
+    )
+    supervision.launch(settings, ENDPOINT, name, resources=resources)
     if wait:
         return wait_for_endpoint(settings, name, timeout=wait_timeout)
     return catalog.jobs(ENDPOINT).get(name)

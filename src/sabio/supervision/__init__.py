@@ -5,13 +5,14 @@ warm-up imports), records a job in the catalog, writes its folder and calls :fun
 :func:`describe`, :func:`reconcile`, :func:`stop`, :func:`follow` and :func:`wait` work for
 every kind. Its supervisor program subclasses :class:`Program` (what runs) and
 :class:`Supervisor` (claim, heartbeat, stop requests, ``done`` marker) and ends with
-``main(KIND, program)``. Backends (:class:`Backend`: ``local``; ``ray`` next) decide where
+``main(KIND, program)``. Backends (:class:`Backend`: ``local``, ``ray``) decide where
 supervisors run; the local one starts them from warm pools when it can.
 
 This package names no engine: engines register nothing, they pass their kind.
 """
 
 from sabio.supervision._backend import Backend
+from sabio.supervision._instances import Resources
 from sabio.supervision._kind import JobKind
 from sabio.supervision._lifecycle import (
     HEARTBEAT_SECONDS,
@@ -38,6 +39,7 @@ __all__ = [
     "Backend",
     "JobKind",
     "Program",
+    "Resources",
     "Supervisor",
     "WarmHandoff",
     "backend_for",

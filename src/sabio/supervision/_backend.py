@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from sabio.supervision._instances import Resources
     from sabio.supervision._kind import JobKind
     from sabio.supervision._warm_pool import WarmHandoff
 
@@ -33,16 +34,21 @@ class Backend(Protocol):
         preload: Sequence[str] = (),
         keep_alive: float = 0.0,
         handoff: WarmHandoff | None = None,
-    ) -> int | None:
-        """Start the supervisor of the job in ``folder`` detached; return its pid, if any.
+        resources: Resources | None = None,
+    ) -> tuple[int, str] | None:
+        """Start the supervisor of the job in ``folder`` detached; return its pid and the
+        host it runs on, if known.
 
         ``preload`` names built-in program modules the job runs, which a warm pool may
         import ahead (a hint). ``keep_alive`` keeps the warm pool for this kind for that
         many seconds after this job (SageMaker's ``keep_alive_period_in_seconds``).
         ``handoff`` is passed on to the supervisor (a warm pool for the jobs it submits).
+        ``resources`` is what the job's instance type asks for (a backend that places jobs
+        on machines uses it; the local one admits sized jobs with CPU slots instead).
 
         Raises:
             OSError: the supervisor could not be started.
+            SabioError: the backend refuses the job (its workspace or resources), with why.
         """
         ...
 

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from sabio.exceptions import ConfigError, UnknownInstanceTypeError, did_you_mean
 
-__all__ = ["LOCAL_TYPES", "PRICES_AS_OF", "InstanceType", "instance_type", "load_prices"]
+__all__ = [
+    "LOCAL_TYPES",
+    "PRICES_AS_OF",
+    "InstanceType",
+    "Resources",
+    "instance_type",
+    "load_prices",
+]
 
 PRICES_AS_OF = "2024-06"
 LOCAL_TYPES = frozenset({"local", "local_cpu", "local_gpu"})
@@ -114,3 +121,42 @@ def instance_type(name: str, price_table: str | None = None) -> InstanceType:
     vcpus, memory, gpus, _ = row
     price = load_prices(price_table).get(name)
     return InstanceType(name=name, vcpus=vcpus, memory_gib=memory, gpus=gpus, usd_per_hour=price)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What one job asks of the machine or cluster that runs it: per host, and how many hosts.
+
+    ``local`` instance types ask for nothing. The local backend admits sized jobs with CPU
+    slots in the supervisor; the Ray backend turns this into a resource request.
+    """
+
+    cpus: float = 0.0
+    memory_gib: float = 0.0
+    gpus: int = 0
+    hosts: int = 1
+    #: Run on the machine that submits the job (an endpoint: its URL is this machine's).
+    on_this_machine: bool = False
+
+    @classmethod
+    def of(cls, name: str, count: int = 1, *, on_this_machine: bool = False) -> Resources:
+        """The resources of ``count`` instances of the instance type ``name``.
+
+        Raises:
+            UnknownInstanceTypeError: the name is not known.
+        """
+        kind = instance_type(name)
+        return cls(
+            cpus=kind.vcpus,
+            memory_gib=kind.memory_gib,
+            gpus=kind.gpus,
+            hosts=count,
+            on_this_machine=on_this_machine,
+        )
+
+    def describe(self) -> str:
+        """``2 CPUs, 8 GiB, 0 GPUs per host × 1``: for messages."""
+        return (
+            f"{self.cpus:g} CPUs, {self.memory_gib:g} GiB memory, {self.gpus} GPUs per host"
+            f" × {self.hosts} host{'s' if self.hosts != 1 else ''}"
+        )

@@ -20,7 +20,8 @@ from typing import Any
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.catalog import Catalog, JobRecord
-from sabio.exceptions import TimeoutError_
+from sabio.exceptions import CapacityError, SabioError, TimeoutError_
+from sabio.supervision._instances import Resources
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import exit_watch
 from sabio.supervision.backends import WarmHandoff, backend_for
@@ -67,28 +68,41 @@ def launch(
     preload: Sequence[str] = (),
     keep_alive: float = 0.0,
     handoff: WarmHandoff | None = None,
+    resources: Resources | None = None,
 ) -> int | None:
     """Start the supervisor of a recorded job whose folder is ready; return its pid.
 
     ``preload`` names built-in programs the job runs, which a warm pool imports ahead;
     ``keep_alive`` seconds keep that warm pool for this process's next jobs of the kind;
-    ``handoff`` gives the supervisor a warm pool this process started for it to use.
-    A supervisor that cannot be started fails the job with the reason.
+    ``handoff`` gives the supervisor a warm pool this process started for it to use;
+    ``resources`` is what the job's instance type asks of the backend. A supervisor that
+    cannot be started, or a job the backend refuses, fails the job with the reason.
 
     Raises:
         OSError: the supervisor could not be started (the job is ``Failed``).
+        SabioError: the backend refused the job (the job is ``Failed`` with the reason).
     """
     jobs = Catalog.open(settings).jobs(kind)
     backend = backend_for(settings.backend)
     try:
-        pid = backend.launch(
+        launched = backend.launch(
             kind,
             job_dir(settings, kind, name),
             job_env(settings),
             preload=preload,
             keep_alive=keep_alive,
             handoff=handoff,
+            resources=resources,
         )
+    except SabioError as exc:
+        jobs.transition(
+            name,
+            kind.dead_status,
+            secondary_status=kind.dead_status,
+            message=f"{kind.label} failed",
+            failure_reason=str(exc) if isinstance(exc, CapacityError) else f"ClientError: {exc}",
+        )
+        raise
     except OSError as exc:
         jobs.transition(
             name,
@@ -102,8 +116,10 @@ def launch(
             ),
         )
         raise
-    if pid is not None:
-        jobs.update(name, supervisor_pid=pid, supervisor_host=socket.gethostname())
+    if launched is None:
+        return None
+    pid, host = launched
+    jobs.update(name, supervisor_pid=pid, supervisor_host=host)
     return pid
 
 

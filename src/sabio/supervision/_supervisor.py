@@ -20,8 +20,10 @@ from typing import Any
 
 from sabio._config import Settings
 from sabio.catalog import Catalog, JobRecord, Jobs
+from sabio.supervision._instances import instance_type
 from sabio.supervision._kind import JobKind
 from sabio.supervision._lifecycle import HEARTBEAT_SECONDS
+from sabio.supervision._slots import SlotReservation
 
 __all__ = ["FAILURE_REASON_LIMIT", "Supervisor", "failure_reason"]
 
@@ -65,6 +67,34 @@ class Supervisor:
         if self.stop_reason is None:
             self.stop_reason = reason
         self.wake.set()
+
+    def admit(
+        self, type_name: str, count: int, log: Callable[[str], None]
+    ) -> SlotReservation | None:
+        """Hold the CPU slots ``count`` instances of ``type_name`` need on this machine
+        (``local`` types need none), waiting for them; None when a stop came first.
+
+        On a backend that places jobs by their resources (Ray) the job already holds them
+        where it runs: nothing is reserved here.
+        """
+        wanted = instance_type(type_name, self.settings.price_table).vcpus * count
+        slots = SlotReservation(self.settings.locks_dir, 0, self.settings.cpu_slots)
+        if self.settings.backend != "local" or not wanted:
+            return slots
+        slots = SlotReservation(self.settings.locks_dir, wanted, self.settings.cpu_slots)
+        if wanted > self.settings.cpu_slots:
+            log(
+                f"sabio: {type_name} x{count} asks for {wanted} vCPUs but this machine has "
+                f"{self.settings.cpu_slots} CPU slots; the job gets the whole machine."
+            )
+
+        def on_wait() -> None:
+            log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
+
+        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
+            return None
+        log(f"Holding {slots.count} CPU slot(s) for {type_name}")
+        return slots
 
     def install_signals(self) -> None:
         """SIGTERM and SIGUSR1 (the kernel's stop signal) request a stop."""

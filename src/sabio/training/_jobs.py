@@ -150,7 +150,12 @@ def submit(
     (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
     preload = (spec.builtin_module,) if spec.builtin_module else ()
     pid = supervision.launch(
-        settings, TRAINING, spec.job_name, preload=preload, keep_alive=keep_alive
+        settings,
+        TRAINING,
+        spec.job_name,
+        preload=preload,
+        keep_alive=keep_alive,
+        resources=supervision.Resources.of(spec.instance_type, spec.instance_count),
     )
     if pid is not None:
         record = dataclasses.replace(record, supervisor_pid=pid)

@@ -141,14 +141,13 @@ class Supervisor(supervision.Supervisor):
         self.start_heartbeat(self._beat)
         self.log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} Starting - Starting the training job...")
         instance = instance_type(self.spec.instance_type, self.settings.price_table)
-        slots = SlotReservation(
-            self.settings.locks_dir,
-            instance.vcpus * self.spec.instance_count,
-            self.settings.cpu_slots,
-        )
+        slots: SlotReservation | None = None
         training_started: float | None = None
         try:
-            self._reserve(slots, instance.vcpus * self.spec.instance_count)
+            slots = self.admit(self.spec.instance_type, self.spec.instance_count, self.log)
+            if slots is None:
+                reason = self.stop_reason or "Stopped while waiting for CPU slots."
+                raise _Stopped("Stopped", reason)
             self._status("InProgress", "Downloading", "Downloading input data")
             self._prepare()
             training_started = time.time()
@@ -204,7 +203,8 @@ class Supervisor(supervision.Supervisor):
             for child in self._warm:
                 child.cancel()
             self._warm.clear()
-            slots.release()
+            if slots is not None:
+                slots.release()
             self.stop_heartbeat()
             try:
                 self._flush_metrics(final=self._programs_ended())
@@ -212,20 +212,6 @@ class Supervisor(supervision.Supervisor):
                 self.log(f"sabio: could not record the last metrics: {exc}")
             self.finish()
             self._log.close()
-
-    def _reserve(self, slots: SlotReservation, wanted: int) -> None:
-        if wanted > self.settings.cpu_slots:
-            self.log(
-                f"sabio: {self.spec.instance_type} x{self.spec.instance_count} asks for {wanted} "
-                f"vCPUs but this machine has {self.settings.cpu_slots} CPU slots; the job gets "
-                "the whole machine."
-            )
-
-        def on_wait() -> None:
-            self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
-
-        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
-            raise _Stopped("Stopped", self.stop_reason or "Stopped while waiting for CPU slots.")
 
     def _prepare(self) -> None:
         spec = self.spec

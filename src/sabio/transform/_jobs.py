@@ -61,7 +61,8 @@ def submit(settings: Settings, spec: TransformJobSpec, store: Store | None = Non
     for stale in ("done", "logs.txt"):
         (folder / stale).unlink(missing_ok=True)
     (folder / "spec.json").write_text(spec.model_dump_json(indent=2))
-    supervision.launch(settings, TRANSFORM, spec.job_name)
+    resources = supervision.Resources.of(spec.instance_type, spec.instance_count)
+    supervision.launch(settings, TRANSFORM, spec.job_name, resources=resources)
     return record
 
 

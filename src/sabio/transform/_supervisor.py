@@ -23,7 +23,6 @@ from sabio._config import Settings, load_settings
 from sabio.exceptions import SabioError
 from sabio.inference._kind import MODEL
 from sabio.storage import Store
-from sabio.supervision._instances import instance_type
 from sabio.supervision._process import end_children
 from sabio.supervision._slots import SlotReservation
 from sabio.transform._kind import TRANSFORM
@@ -114,7 +113,9 @@ class Supervisor(supervision.Supervisor):
             self._check_stop()
             files, config = self._prepare()
             self.start_heartbeat(self._beat)  # before the slot wait: a stop request ends it
-            slots = self._reserve()
+            slots = self.admit(self.spec.instance_type, self.spec.instance_count, self.log)
+            if slots is None:
+                raise _Stopped(self.stop_reason or "Stopped while waiting for CPU slots.")
             pool = self._start_workers()
             self._transform(pool, files, config, outputs)
             self._end("Completed", None, started)
@@ -197,28 +198,6 @@ class Supervisor(supervision.Supervisor):
         )
         install(handlers, config)
         return files, config
-
-    def _reserve(self) -> SlotReservation:
-        """Hold the CPU slots of a sized instance type (like training jobs); ``local``
-        reserves none."""
-        instance = instance_type(self.spec.instance_type, self.settings.price_table)
-        wanted = instance.vcpus * self.spec.instance_count
-        slots = SlotReservation(self.settings.locks_dir, wanted, self.settings.cpu_slots)
-        if wanted > self.settings.cpu_slots:
-            self.log(
-                f"sabio: {self.spec.instance_type} x{self.spec.instance_count} asks for {wanted} "
-                f"vCPUs but this machine has {self.settings.cpu_slots} CPU slots; the job gets "
-                "the whole machine."
-            )
-
-        def on_wait() -> None:
-            self.log(f"sabio: waiting for {slots.count} free CPU slot(s)...")
-
-        if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
-            raise _Stopped(self.stop_reason or "Stopped while waiting for CPU slots.")
-        if wanted:
-            self.log(f"Holding {slots.count} CPU slot(s) for {self.spec.instance_type}")
-        return slots
 
     def _start_workers(self) -> concurrent.futures.ProcessPoolExecutor:
         # fork: workers inherit the prepared handlers and start in milliseconds; they never

@@ -1,4 +1,4 @@
-"""Backends decide where a job's supervisor runs: ``local`` (default); ``ray`` arrives next.
+"""Backends decide where a job's supervisor runs: ``local`` (default) or ``ray`` (a cluster).
 
 Each implements :class:`sabio.supervision.Backend`; one instance per backend name lives in
 each process (it holds that process's warm pools).
@@ -11,8 +11,9 @@ import threading
 from sabio.supervision._backend import Backend
 from sabio.supervision._warm_pool import WarmHandoff
 from sabio.supervision.backends.local import LocalBackend
+from sabio.supervision.backends.ray import RayBackend
 
-__all__ = ["Backend", "LocalBackend", "WarmHandoff", "backend_for"]
+__all__ = ["Backend", "LocalBackend", "RayBackend", "WarmHandoff", "backend_for"]
 
 _instances: dict[str, Backend] = {}
 _lock = threading.Lock()
@@ -27,12 +28,16 @@ def backend_for(name: str) -> Backend:
     with _lock:
         backend = _instances.get(name)
         if backend is None:
-            if name != "local":
+            if name == "local":
+                backend = LocalBackend()
+            elif name == "ray":
+                backend = RayBackend()
+            else:
                 from sabio.exceptions import ConfigError
 
                 raise ConfigError(
-                    f"Backend {name!r} is not available in this version; use backend='local' "
-                    "(SABIO_BACKEND=local)."
+                    f"Unknown backend {name!r}: use 'local' (this machine) or 'ray' "
+                    "(a Ray cluster), e.g. SABIO_BACKEND=local."
                 )
-            backend = _instances[name] = LocalBackend()
+            _instances[name] = backend
         return backend

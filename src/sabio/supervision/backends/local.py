@@ -13,6 +13,7 @@ import socket
 from collections.abc import Sequence
 from pathlib import Path
 
+from sabio.supervision._instances import Resources
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import kill_process_group, process_alive
 from sabio.supervision._warm_pool import WarmHandoff, WarmPool
@@ -42,13 +43,15 @@ class LocalBackend:
         preload: Sequence[str] = (),
         keep_alive: float = 0.0,
         handoff: WarmHandoff | None = None,
-    ) -> int | None:
+        resources: Resources | None = None,
+    ) -> tuple[int, str]:
         if handoff is None:
-            return self.pool.launch(kind, folder, env, preload, keep_alive)
-        args = ["--warm-pool", handoff.argument()]
-        pid = self.pool.launch(kind, folder, env, preload, keep_alive, handoff.fds, args)
-        handoff.release(pid)
-        return pid
+            pid = self.pool.launch(kind, folder, env, preload, keep_alive)
+        else:
+            args = ["--warm-pool", handoff.argument()]
+            pid = self.pool.launch(kind, folder, env, preload, keep_alive, handoff.fds, args)
+            handoff.release(pid)
+        return pid, socket.gethostname()
 
     def alive(self, kind: JobKind, pid: int, host: str | None) -> bool | None:
         return process_alive(pid, kind.module) if _here(host) else None

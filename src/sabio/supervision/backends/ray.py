@@ -1,0 +1,281 @@
+"""The Ray backend: each job's supervisor runs on a node of a Ray cluster.
+
+A job becomes one detached Ray actor (``JobHost``) that asks Ray for the job's resources
+(its instance type's CPUs, memory and GPUs), so Ray places it on a node that has them; the
+actor starts the job's supervisor there with the same ``python -m <kind.module> <job-dir>``
+as the local backend and leaves when it exits. One more detached actor per node
+(``NodeAgent``) answers "is it alive", signals and kills for supervisors on other machines.
+
+The workspace must be the same on every node: one catalog every node reaches (PostgreSQL on
+a cluster of several nodes; SQLite is refused there) and one job folder path (``SABIO_HOME``
+on a shared folder). A one-node cluster on the laptop works with the default workspace.
+Ray is an optional dependency (``pip install 'sabio[ray]'``); nothing here imports it until
+a job is launched on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sabio._config import Settings, load_settings
+from sabio.exceptions import CapacityError, ConfigError, FrameworkNotInstalledError
+from sabio.supervision._instances import Resources
+from sabio.supervision._kind import JobKind
+from sabio.supervision._process import kill_process_group, process_alive
+from sabio.supervision._warm_pool import WarmHandoff
+
+__all__ = ["NAMESPACE", "RayBackend"]
+
+#: The Ray namespace of sabio's actors (job hosts and node agents).
+NAMESPACE = "sabio"
+#: How long a launch waits for Ray to place a job whose resources are busy right now.
+PLACEMENT_SECONDS = 60.0
+_GIB = 1024**3
+
+
+def _here(host: str | None) -> bool:
+    return host in (None, socket.gethostname())
+
+
+class RayBackend:
+    """Run supervisors on a Ray cluster (``SABIO_BACKEND=ray``; ``RAY_ADDRESS`` or
+    ``ray_address`` names the cluster, default: the one started on this machine)."""
+
+    name = "ray"
+    warm_pools = False
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    # -- connection ----------------------------------------------------------------------
+
+    def connect(self, settings: Settings | None = None) -> ModuleType:
+        """Connect this process to the cluster (once); return the ``ray`` module.
+
+        Raises:
+            FrameworkNotInstalledError: Ray is not installed.
+            ConfigError: no cluster answers at the address.
+        """
+        try:
+            import ray
+        except ImportError as exc:
+            raise FrameworkNotInstalledError(
+                "The ray backend needs Ray, which is not installed: pip install 'sabio[ray]' "
+                "(or use the local backend: SABIO_BACKEND=local)."
+            ) from exc
+        with self._lock:
+            if ray.is_initialized():
+                return ray
+            settings = settings or load_settings()
+            address = settings.ray_address or "auto"
+            # Every node runs this process's sabio (shipped by Ray's runtime environment),
+            # so supervisors everywhere are the same code as the submitter's.
+            package = str(Path(__file__).resolve().parents[2])  # .../sabio
+            try:
+                ray.init(
+                    address=address,
+                    namespace=NAMESPACE,
+                    logging_level=logging.ERROR,
+                    log_to_driver=False,
+                    runtime_env={"py_modules": [package]},
+                )
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise ConfigError(
+                    f"No Ray cluster answers at {address!r} ({exc}). Start one with "
+                    "`ray start --head` (and `ray start --address=<head>:6379` on other "
+                    "machines), then set RAY_ADDRESS=<head>:6379 or ray_address in "
+                    "config.toml; or use the local backend (SABIO_BACKEND=local)."
+                ) from exc
+        return ray
+
+    def _actors(self) -> Any:
+        from sabio.supervision.backends import _ray_actors
+
+        return _ray_actors
+
+    # -- the Backend protocol ------------------------------------------------------------
+
+    def launch(
+        self,
+        kind: JobKind,
+        folder: Path,
+        env: dict[str, str],
+        *,
+        preload: Sequence[str] = (),
+        keep_alive: float = 0.0,
+        handoff: WarmHandoff | None = None,
+        resources: Resources | None = None,
+    ) -> tuple[int, str]:
+        settings = load_settings(env)
+        ray = self.connect(settings)
+        nodes = [node for node in ray.nodes() if node.get("Alive")]
+        _check_workspace(settings, nodes)
+        request = resources or Resources()
+        options = _placement(request, nodes, kind, folder.name)
+        if request.on_this_machine:
+            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+            here = ray.get_runtime_context().get_node_id()
+            options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(here, soft=False)
+        token = uuid.uuid4().hex
+        (folder / "launch.token").write_text(token)
+        actors = self._actors()
+        host = actors.JobHost.options(
+            name=f"sabio-job:{folder}",
+            namespace=NAMESPACE,
+            lifetime="detached",
+            get_if_exists=False,
+            **options,
+        ).remote()
+        started = host.start.remote(kind.module, str(folder), token, env)
+        try:
+            pid, hostname, _node, _address = ray.get(started, timeout=PLACEMENT_SECONDS)
+        except ray.exceptions.GetTimeoutError as exc:
+            ray.kill(host)
+            raise CapacityError(
+                f"The Ray cluster did not place {kind.label.lower()} {folder.name!r} "
+                f"({request.describe()}) within {PLACEMENT_SECONDS:g} s: its nodes are busy "
+                "with other jobs. Run it again when they are done, or add nodes."
+            ) from exc
+        except ray.exceptions.RayTaskError as exc:
+            ray.kill(host)
+            if isinstance(exc.cause, FileNotFoundError):
+                raise ConfigError(
+                    f"Cannot run {kind.label.lower()} {folder.name!r} on the Ray cluster: "
+                    f"{exc.cause}. Put SABIO_HOME on one shared folder mounted at the same "
+                    "path on every node (NFS, for example), or run a one-node cluster."
+                ) from exc
+            raise OSError(f"the Ray actor could not start the supervisor: {exc}") from exc
+        host.watch.remote()
+        return pid, hostname
+
+    def _agent(self, host: str) -> Any:
+        """The node agent of ``host`` (started there on first use), or None if no node of
+        the cluster has that hostname."""
+        ray = self.connect()
+        actors = self._actors()
+        name = f"sabio-node:{host}"
+        try:
+            return ray.get_actor(name, namespace=NAMESPACE)
+        except ValueError:
+            pass
+        for node in ray.nodes():
+            if node.get("Alive") and node.get("NodeManagerHostname") == host:
+                from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+                strategy = NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)
+                return actors.NodeAgent.options(
+                    name=name,
+                    namespace=NAMESPACE,
+                    lifetime="detached",
+                    get_if_exists=True,
+                    scheduling_strategy=strategy,
+                ).remote()
+        return None
+
+    def alive(self, kind: JobKind, pid: int, host: str | None) -> bool | None:
+        if _here(host):
+            return process_alive(pid, kind.module)
+        assert host is not None
+        try:
+            agent = self._agent(host)
+            if agent is None:
+                return False  # its node left the cluster, and the supervisor with it
+            return bool(self.connect().get(agent.alive.remote(pid, kind.module), timeout=10))
+        except Exception:
+            return None  # the cluster cannot tell now: the heartbeat decides
+
+    def kill(self, kind: JobKind, pid: int, host: str | None) -> None:
+        if _here(host):
+            kill_process_group(pid)
+            return
+        assert host is not None
+        agent = self._agent(host)
+        if agent is not None:
+            self.connect().get(agent.kill.remote(pid), timeout=10)
+
+    def signal(self, kind: JobKind, pid: int, host: str | None, signum: int) -> None:
+        if _here(host):
+            import os
+
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+            return
+        assert host is not None
+        agent = self._agent(host)
+        if agent is not None:
+            self.connect().get(agent.signal.remote(pid, int(signum)), timeout=10)
+
+    def prepare_warm(
+        self, kind: JobKind, env: dict[str, str], preload: Sequence[str], timeout: float
+    ) -> bool:
+        return False
+
+    def lend_warm(
+        self, kind: JobKind, env: dict[str, str], preload: Sequence[str], keep_alive: float
+    ) -> WarmHandoff | None:
+        return None
+
+    def adopt_warm(self, kind: JobKind, env: dict[str, str], argument: str) -> bool:
+        return False
+
+
+def _check_workspace(settings: Settings, nodes: list[dict[str, Any]]) -> None:
+    """Refuse a workspace the cluster's nodes cannot all reach."""
+    # A node's name is its IP address unless `ray start --node-name` says otherwise.
+    machines = {node.get("NodeName") or node.get("NodeManagerAddress") for node in nodes}
+    if len(machines) > 1 and settings.database_url.startswith("sqlite"):
+        raise ConfigError(
+            f"The Ray cluster has {len(machines)} machines, but the workspace's catalog is a "
+            f"SQLite file ({settings.database_url}) that only this machine can use safely. "
+            "Point every machine at one PostgreSQL database: "
+            "SABIO_DATABASE_URL=postgresql+psycopg://user:password@host/sabio (and "
+            "SABIO_STORE_URL=s3://bucket with SABIO_S3_ENDPOINT_URL, or a shared folder)."
+        )
+
+
+def _placement(
+    request: Resources, nodes: list[dict[str, Any]], kind: JobKind, name: str
+) -> dict[str, Any]:
+    """Ray actor options for ``request``; refuse at once what no node can ever hold."""
+    options: dict[str, Any] = {"num_cpus": request.cpus}
+    if request.memory_gib:
+        options["memory"] = int(request.memory_gib * _GIB)
+    if request.gpus:
+        options["num_gpus"] = request.gpus
+    needed = {"CPU": request.cpus, "memory": request.memory_gib * _GIB, "GPU": request.gpus}
+
+    def fits(node: dict[str, Any]) -> bool:
+        total = node.get("Resources", {})
+        return all(total.get(key, 0.0) >= value for key, value in needed.items() if value)
+
+    if not any(fits(node) for node in nodes):
+        largest = max(
+            nodes,
+            key=lambda node: (node["Resources"].get("CPU", 0), node["Resources"].get("memory", 0)),
+            default=None,
+        )
+        have = (
+            "it has no nodes"
+            if largest is None
+            else "its largest node has {:g} CPUs, {:.1f} GiB memory and {:g} GPUs".format(
+                largest["Resources"].get("CPU", 0),
+                largest["Resources"].get("memory", 0) / _GIB,
+                largest["Resources"].get("GPU", 0),
+            )
+        )
+        raise CapacityError(
+            f"ResourceLimitExceeded: no node of the Ray cluster can ever hold "
+            f"{kind.label.lower()} {name!r} ({request.describe()}); {have}. Use a smaller "
+            "instance type, or add a node that large to the cluster."
+        )
+    return options
