@@ -20,6 +20,7 @@ from sabio.exceptions import JobFailedError, ValidationError, did_you_mean
 from sabio.inputs import TrainingInput
 from sabio.session import Session
 from sabio.training._kind import TRAINING
+from sabio.training._spec import distribution_launcher
 from sabio.utils import unique_name
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ _CLOUD_ONLY = frozenset(
         "enable_sagemaker_metrics",
         "max_retry_attempts",
         "container_log_level",
-        "distribution",
         "input_mode",
         "code_location",
         "encrypt_inter_container_traffic",
@@ -128,6 +128,7 @@ class EstimatorBase:
         framework_version: str | None = None,
         py_version: str | None = None,
         keep_alive_period_in_seconds: int | None = None,
+        distribution: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         unknown = set(kwargs) - _CLOUD_ONLY
@@ -170,6 +171,8 @@ class EstimatorBase:
         #: Seconds this process keeps a warm supervisor (the built-in's framework imported)
         #: after a job or tuning job of this estimator, for the next one (a warm pool).
         self.keep_alive_period_in_seconds = keep
+        self.distribution = distribution
+        self._launcher = distribution_launcher(distribution)
         self.latest_training_job: TrainingJob | None = None
         self._current_job_name: str | None = None
         self._check_framework()
@@ -302,6 +305,7 @@ class EstimatorBase:
                 channels=self._channels(inputs),
                 instance_type=self.instance_type,
                 instance_count=self.instance_count,
+                distribution=self._launcher,
                 metric_definitions=self.metric_definitions,  # type: ignore[arg-type]
                 max_run=self.max_run,
                 output_path=output_path,

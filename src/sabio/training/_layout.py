@@ -119,8 +119,10 @@ class HostLayout:
         hosts: list[str],
         num_cpus: int,
         user_entry_point: str,
+        master_port: int | None = None,
     ) -> dict[str, str]:
-        """The ``SM_*`` variables (and friends) for one host."""
+        """The ``SM_*`` variables (and friends) for one host; with ``master_port``, also
+        torchrun's (one process per host; ``algo-1`` is the master)."""
         hps = decode_hyperparameters(spec.encoded_hyperparameters())
         channels = sorted(spec.channels)
         channel_dirs = {name: str(self.channel(name)) for name in channels}
@@ -185,6 +187,19 @@ class HostLayout:
             "SABIO_METRICS_FILE": str(self.metrics_file),
             "PYTHONUNBUFFERED": "1",
         }
+        if master_port is not None:
+            rank = hosts.index(host)
+            env |= {
+                "MASTER_ADDR": env["SM_MASTER_ADDR"],
+                "MASTER_PORT": str(master_port),
+                "WORLD_SIZE": str(len(hosts)),
+                "RANK": str(rank),
+                "NODE_RANK": str(rank),
+                "GROUP_RANK": str(rank),
+                "LOCAL_RANK": "0",
+                "LOCAL_WORLD_SIZE": "1",
+                "TORCHELASTIC_RUN_ID": spec.job_name,
+            }
         for name, path in channel_dirs.items():
             env[f"SM_CHANNEL_{name.upper()}"] = path
         for key, value in hps.items():

@@ -13,20 +13,66 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sabio.exceptions import ValidationError
+from sabio.exceptions import ValidationError, did_you_mean
 
 __all__ = [
     "JOB_NAME_PATTERN",
     "ChannelSpec",
+    "DistributedLauncher",
     "MetricDefinition",
     "TrainingJobSpec",
     "check_job_name",
+    "distribution_launcher",
 ]
 
 JOB_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _CHANNEL_PATTERN = re.compile(r"^[A-Za-z0-9\.\-_]{1,64}$")
 
 Distribution = Literal["FullyReplicated", "ShardedByS3Key"]
+#: How a multi-host job's processes find each other (SageMaker's ``distribution=``).
+DistributedLauncher = Literal["torch_distributed"]
+# SageMaker's distribution keys that start torchrun's environment on every host.
+_TORCHRUN_KEYS = ("torch_distributed", "pytorchddp")
+_UNSUPPORTED_KEYS = ("mpi", "smdistributed", "parameter_server", "multi_worker_mirrored_strategy")
+
+
+def distribution_launcher(distribution: dict[str, Any] | None) -> DistributedLauncher | None:
+    """The launcher a SageMaker ``distribution`` argument asks for (None: plain hosts).
+
+    ``{"torch_distributed": {"enabled": True}}`` and ``{"pytorchddp": {"enabled": True}}``
+    give every host torchrun's environment (``MASTER_ADDR``, ``MASTER_PORT``,
+    ``WORLD_SIZE``, ``RANK``, ``LOCAL_RANK``, ``NODE_RANK``).
+
+    Raises:
+        ValidationError: a launcher sabio does not run (MPI, smdistributed, parameter
+            server), or a malformed value.
+    """
+    if not distribution:
+        return None
+    if not isinstance(distribution, dict):
+        raise ValidationError(
+            f"distribution must be a dict such as {{'torch_distributed': {{'enabled': True}}}}, "
+            f"got {distribution!r}."
+        )
+    for key, value in distribution.items():
+        enabled = isinstance(value, dict) and bool(value.get("enabled", False))
+        if key in _TORCHRUN_KEYS:
+            if enabled:
+                return "torch_distributed"
+        elif key in _UNSUPPORTED_KEYS:
+            if enabled or key == "smdistributed":
+                raise ValidationError(
+                    f"distribution={{{key!r}: ...}} is not supported by sabio: it runs no "
+                    "MPI, SageMaker distributed or parameter-server launcher. Use "
+                    "distribution={'torch_distributed': {'enabled': True}} (torchrun's "
+                    "environment on every host) and torch.distributed in the script."
+                )
+        else:
+            raise ValidationError(
+                f"Unknown distribution {key!r}.{did_you_mean(key, _TORCHRUN_KEYS)} Use "
+                "{'torch_distributed': {'enabled': True}}."
+            )
+    return None
 
 
 def check_job_name(name: str) -> str:
@@ -85,6 +131,7 @@ class TrainingJobSpec(_Model):
     channels: dict[str, ChannelSpec] = Field(default_factory=dict)
     instance_type: str = "local"
     instance_count: int = Field(default=1, ge=1, le=64)
+    distribution: DistributedLauncher | None = None
     metric_definitions: list[MetricDefinition] = Field(default_factory=list)
     max_run: int = Field(default=24 * 3600, ge=1)
     output_path: str

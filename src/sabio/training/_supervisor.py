@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import socket
 import threading
 import time
 import traceback
@@ -250,12 +251,23 @@ class Supervisor(supervision.Supervisor):
         num_cpus = instance.vcpus or (os.cpu_count() or 1)
         num_cpus = min(num_cpus, self.settings.cpu_slots) if instance.vcpus else num_cpus
         base_env = dict(os.environ)
+        master_port = _free_port() if spec.distribution == "torch_distributed" else None
+        if master_port is not None:
+            self.log(
+                f"sabio: torch_distributed: {len(self.hosts)} host(s), rendezvous at "
+                f"127.0.0.1:{master_port}"
+            )
         for index, layout in enumerate(self.layouts):
             command = command_for(spec.entry_point, spec.builtin_module, layout.code) + args
             env = {**base_env, **spec.environment}
             env.update(
                 layout.environment(
-                    spec, self.hosts[index], self.hosts, num_cpus, spec.entry_point or ""
+                    spec,
+                    self.hosts[index],
+                    self.hosts,
+                    num_cpus,
+                    spec.entry_point or "",
+                    master_port,
                 )
             )
             python_path = [str(layout.code)]
@@ -409,6 +421,13 @@ def _children_for(job_dir: Path, ready: list[PreForked]) -> list[PreForked]:
     if not usable or not isinstance(module, str):
         return []
     return ready + prefork(module, count - len(ready))
+
+
+def _free_port() -> int:
+    """A TCP port of 127.0.0.1 that was free a moment ago (the hosts' rendezvous)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 if __name__ == "__main__":

@@ -247,12 +247,19 @@ def _placement(
     request: Resources, nodes: list[dict[str, Any]], kind: JobKind, name: str
 ) -> dict[str, Any]:
     """Ray actor options for ``request``; refuse at once what no node can ever hold."""
-    options: dict[str, Any] = {"num_cpus": request.cpus}
-    if request.memory_gib:
-        options["memory"] = int(request.memory_gib * _GIB)
-    if request.gpus:
-        options["num_gpus"] = request.gpus
-    needed = {"CPU": request.cpus, "memory": request.memory_gib * _GIB, "GPU": request.gpus}
+    # The supervisor runs every host of the job on its own node (spreading hosts over
+    # nodes is not done yet), so it asks for all of them there.
+    hosts = request.hosts
+    needed = {
+        "CPU": request.cpus * hosts,
+        "memory": request.memory_gib * _GIB * hosts,
+        "GPU": request.gpus * hosts,
+    }
+    options: dict[str, Any] = {"num_cpus": needed["CPU"]}
+    if needed["memory"]:
+        options["memory"] = int(needed["memory"])
+    if needed["GPU"]:
+        options["num_gpus"] = needed["GPU"]
 
     def fits(node: dict[str, Any]) -> bool:
         total = node.get("Resources", {})
