@@ -16,6 +16,7 @@ s3_region              ``SABIO_S3_REGION``         ``us-east-1``
 backend                ``SABIO_BACKEND``           ``local``
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
+default_bucket_prefix  ``SABIO_DEFAULT_BUCKET_PREFIX``  none (SageMaker's ``default_bucket_prefix``)
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
 =====================  ==========================  ======================================
 
@@ -55,6 +56,7 @@ class Settings:
     backend: str = "local"
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
+    default_bucket_prefix: str | None = None
     price_table: str | None = None
 
     @property
@@ -87,6 +89,7 @@ _ENV = {
     "backend": "SABIO_BACKEND",
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
+    "default_bucket_prefix": "SABIO_DEFAULT_BUCKET_PREFIX",
     "price_table": "SABIO_PRICE_TABLE",
 }
 _FALLBACK_ENV = {

@@ -89,7 +89,8 @@ class Model:
     """A deployable model.
 
     Args:
-        model_data: ``s3://…/model.tar.gz`` (a training job's), or a local archive or folder.
+        model_data: ``s3://…/model.tar.gz`` (a training job's), or a local archive, folder or
+            single model file (``file://`` or a path, relative or absolute).
         image_uri: a sabio built-in (``image_uris.retrieve("xgboost")``) whose handlers serve
             the model; other images are recorded only.
         entry_point: script with ``model_fn``/``input_fn``/``predict_fn``/``output_fn``
@@ -118,6 +119,12 @@ class Model:
         training_job_name: str | None = None,
         **_ignored: Any,
     ) -> None:
+        if isinstance(model_data, str):
+            from sabio.storage import absolute_uri
+
+            # A local model (file://, relative or absolute, or a path) is read by endpoint
+            # workers whose current directory differs: resolve it here, once.
+            model_data = absolute_uri(model_data)
         self.model_data = model_data
         self.image_uri = image_uri
         self.role = role
@@ -141,7 +148,7 @@ class Model:
         from sabio.training import pack_code
 
         session = self.sagemaker_session
-        uri = f"s3://{session.default_bucket()}/{name}/sourcedir.tar.gz"
+        uri = session.default_s3_uri(name, "sourcedir.tar.gz")
         with tempfile.TemporaryDirectory(prefix="sabio-model-code-") as tmp:
             archive = Path(tmp) / "sourcedir.tar.gz"
             pack_code(
