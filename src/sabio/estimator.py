@@ -533,6 +533,7 @@ def _predictor_class(framework: str | None) -> type[Predictor]:
         "scikit-learn": predictor.SKLearnPredictor,
         "xgboost": predictor.XGBoostPredictor,
         "pytorch": predictor.PyTorchPredictor,
+        "tensorflow": predictor.TensorFlowPredictor,
     }
     return classes.get(framework or "", predictor.Predictor)
 
