@@ -51,7 +51,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from sabio import image_uris
-    from sabio._alias import alias_sagemaker, load_ipython_extension
+    from sabio._alias import alias_sagemaker
     from sabio.estimator import Estimator
     from sabio.exceptions import SabioError
     from sabio.inputs import TrainingInput

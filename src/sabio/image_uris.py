@@ -17,8 +17,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from sabio.algorithms._builtins import BUILTINS as _ALGORITHMS
 from sabio._frameworks import FRAMEWORKS, framework_named, version_matches
+from sabio.algorithms._builtins import BUILTINS as _ALGORITHMS
 from sabio.algorithms._builtins import builtin_for_image, builtin_named
 from sabio.exceptions import FrameworkVersionWarning, ValidationError, did_you_mean
 

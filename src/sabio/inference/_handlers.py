@@ -83,6 +83,11 @@ def _answer(result: Any, accept: str) -> tuple[bytes, str]:
     content_type: str | None = None
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
         result, content_type = result
+    elif callable(getattr(result, "get_data", None)) and hasattr(result, "mimetype"):
+        # A response object, as SageMaker's containers let handlers return
+        # (sagemaker_containers' worker.Response, a Flask/Werkzeug Response).
+        content_type = result.mimetype or None
+        result = result.get_data()
     if isinstance(result, bytes | bytearray | memoryview):
         body = bytes(result)
     elif isinstance(result, str):

@@ -41,36 +41,3 @@ def command_for(entry_point: str | None, builtin_module: str | None, code_dir: P
         f"Entry point {entry_point!r} is not a .py script, a .sh script, a package folder with "
         "__main__.py or a module name. Rename it or pass entry_point='train.py'."
     )
-
-
-    log(f"Installing requirements.txt into {target} ...")
-    tmp = target.with_name(target.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(tmp),
-            "-r",
-            str(requirements_file),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ValidationError(
-            "Installing requirements.txt failed (pip exit code "
-            f"{proc.returncode}): {proc.stderr.strip()[-800:]} — if this machine is offline, "
-            "install the packages into sabio's environment first, then re-run the job."
-        )
-    (tmp / ".complete").write_text(digest)
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
-    return target
