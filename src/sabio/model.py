@@ -143,7 +143,11 @@ class Model:
         """Upload local inference code (as SageMaker does), or pass an archive URI through."""
         if not self.entry_point:
             return self.source_dir
-        if self.source_dir and self.source_dir.startswith("s3://"):
+        if self.source_dir and (
+            self.source_dir.startswith("s3://")
+            or (self.source_dir.startswith("file://") and self.source_dir.endswith(".tar.gz"))
+        ):
+            # An uploaded sourcedir.tar.gz (a training job's code, in the store or local).
             return self.source_dir
         from sabio.training import pack_code
 
