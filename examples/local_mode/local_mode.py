@@ -24,7 +24,6 @@ choose the folder; ``out`` next to the current directory by default).
 import os
 
 import numpy as np
-import sagemaker
 from sagemaker.local import LocalSession
 from sagemaker.s3 import S3Downloader, S3Uploader
 from sagemaker.sklearn.estimator import SKLearn
