@@ -59,11 +59,13 @@ def retrieve(
         return builtin.image_uri(version)
     known = framework_named(framework)
     if known is None:
-        names = [b.image_name for b in _ALGORITHMS] + [f.name for f in FRAMEWORKS]
+        names = [b.image_name for b in _ALGORITHMS]
+        frameworks = [f.name for f in FRAMEWORKS if f.name not in names]
         raise ValidationError(
-            f"No built-in algorithm or framework {framework!r}.{did_you_mean(framework, names)} "
-            f"sabio ships: {', '.join(names)}. For your own script use an Estimator with "
-            "entry_point=."
+            f"No built-in algorithm {framework!r} (nor a framework)."
+            f"{did_you_mean(framework, names + frameworks)} sabio ships: {', '.join(names)}; "
+            f"frameworks (this Python environment): {', '.join(frameworks)}. For your own "
+            "script use an Estimator with entry_point=."
         )
     installed = known.require(f"image_uris.retrieve({framework!r})")
     if version is not None and not version_matches(version, installed):

@@ -33,10 +33,12 @@ def _unpack(source: Path, dest: Path, what: str, url: str) -> None:
 
     SageMaker's local mode serves ``model_data`` that is a plain file (``model.joblib``,
     ``xgboost-model``) as well as a ``model.tar.gz``: the file lands in the model folder
-    under its own name.
+    under its own name. A file named like an archive (``.tar.gz``, ``.tgz``, ``.tar``) must
+    be one.
     """
-    if what == "model data" and not tarfile.is_tarfile(source):
-        name = url.rstrip("/").rsplit("/", 1)[-1] or source.name
+    name = url.rstrip("/").rsplit("/", 1)[-1] or source.name
+    archive_name = name.endswith((".tar.gz", ".tgz", ".tar"))
+    if what == "model data" and not archive_name and not tarfile.is_tarfile(source):
         shutil.copyfile(source, dest / name)
         return
     _extract(source, dest, what, url)
