@@ -39,7 +39,8 @@ def test_retrieve_pytorch_and_missing_frameworks() -> None:
     if importlib.util.find_spec("tensorflow") is None:
         with pytest.raises(FrameworkNotInstalledError, match="pip install tensorflow"):
             image_uris.retrieve("tensorflow", "us-east-1", version="2.13")
-    with pytest.raises(ValidationError, match=r"No built-in algorithm 'sklern'.*Did you mean 'sklearn'"):
+    unknown = r"No built-in algorithm 'sklern'.*Did you mean 'sklearn'"
+    with pytest.raises(ValidationError, match=unknown):
         image_uris.retrieve("sklern", "us-east-1")
 
 
