@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import typer
+
+from sabio.exceptions import SabioError
 
 __all__ = ["run"]
 
@@ -20,4 +23,15 @@ def run(
     """
     from sabio._run import run_file
 
-    run_file(file, list(ctx.args))
+    try:
+        run_file(file, list(ctx.args))
+    except SabioError:
+        raise
+    except Exception as exc:
+        # Show the traceback from the script's first frame, as `python FILE` would.
+        script = str(file.absolute())
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != script:
+            tb = tb.tb_next
+        traceback.print_exception(type(exc), exc, tb or exc.__traceback__)
+        raise typer.Exit(1) from None

@@ -59,6 +59,14 @@ def test_run_script_gets_its_arguments_and_the_alias(tmp_path: Path) -> None:
     assert done.stdout.strip() == "__main__ sabio text/csv ['--epochs', '3', '-v']"
 
 
+def test_run_script_error_shows_the_scripts_traceback(tmp_path: Path) -> None:
+    (tmp_path / "fails.py").write_text("import sagemaker\n\nraise RuntimeError('boom')\n")
+    done = _sabio_run("fails.py", cwd=tmp_path)
+    assert done.returncode == 1
+    assert 'fails.py", line 3' in done.stderr and "RuntimeError: boom" in done.stderr
+    assert "typer" not in done.stderr and "runpy" not in done.stderr
+
+
 def test_run_notebook_runs_cells_in_order_in_one_namespace(tmp_path: Path) -> None:
     folder = tmp_path / "nb"
     folder.mkdir()
