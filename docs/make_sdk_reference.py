@@ -17,7 +17,10 @@ TARGET = Path(__file__).resolve().parent / "sdk.md"
 
 #: The public SDK, in the order a newcomer meets it.
 MODULES = (
+    "sabio._alias",
     "sabio.session",
+    "sabio.local",
+    "sabio.s3",
     "sabio.inputs",
     "sabio.image_uris",
     "sabio.estimator",
@@ -39,7 +42,10 @@ MODULES = (
     "sabio.runtime",
     "sabio.exceptions",
 )
-_TITLES = {"sabio._builtin_estimators": "sabio.algorithms (estimator classes)"}
+_TITLES = {
+    "sabio._builtin_estimators": "sabio.algorithms (estimator classes)",
+    "sabio._alias": "sabio.alias_sagemaker (the sagemaker alias)",
+}
 
 
 def _summary(obj: Any) -> str:

@@ -38,6 +38,7 @@ def test_all_is_pinned() -> None:
         "TrainingInput",
         "Transformer",
         "__version__",
+        "alias_sagemaker",
         "get_execution_role",
         "image_uris",
     ]

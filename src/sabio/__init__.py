@@ -1,6 +1,8 @@
 """sabio: SageMaker on your own machine.
 
-``import sabio as sagemaker`` gives SageMaker Python SDK v2 names. This facade imports
+``import sabio as sagemaker`` gives SageMaker Python SDK v2 names; ``sabio.alias_sagemaker()``
+(or ``%load_ext sabio`` in Jupyter) makes every ``import sagemaker`` and
+``from sagemaker.x import Y`` load sabio's module of the same path. This facade imports
 nothing heavy: names are loaded on first use.
 
 Example:
@@ -26,6 +28,7 @@ __all__ = [
     "TrainingInput",
     "Transformer",
     "__version__",
+    "alias_sagemaker",
     "get_execution_role",
     "image_uris",
 ]
@@ -41,10 +44,14 @@ _LAZY = {
     "Transformer": ("sabio.transformer", "Transformer"),
     "SabioError": ("sabio.exceptions", "SabioError"),
     "image_uris": ("sabio.image_uris", None),
+    "alias_sagemaker": ("sabio._alias", "alias_sagemaker"),
+    # IPython's ``%load_ext sabio`` looks this name up on the package.
+    "load_ipython_extension": ("sabio._alias", "load_ipython_extension"),
 }
 
 if TYPE_CHECKING:
     from sabio import image_uris
+    from sabio._alias import alias_sagemaker
     from sabio.estimator import Estimator
     from sabio.exceptions import SabioError
     from sabio.inputs import TrainingInput
@@ -64,12 +71,14 @@ _SUBMODULES = frozenset(
         "exceptions",
         "image_uris",
         "inputs",
+        "local",
         "model",
         "model_monitor",
         "parameter",
         "predictor",
         "pytorch",
         "runtime",
+        "s3",
         "serializers",
         "session",
         "sklearn",

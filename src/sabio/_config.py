@@ -18,6 +18,7 @@ ray_address            ``SABIO_RAY_ADDRESS``       ``RAY_ADDRESS`` if set, else 
                                                    started on this machine (``ray start``)
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
+default_bucket_prefix  ``SABIO_DEFAULT_BUCKET_PREFIX``  none (SageMaker's ``default_bucket_prefix``)
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
 =====================  ==========================  ======================================
 
@@ -58,6 +59,7 @@ class Settings:
     ray_address: str | None = None
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
+    default_bucket_prefix: str | None = None
     price_table: str | None = None
 
     @property
@@ -91,6 +93,7 @@ _ENV = {
     "ray_address": "SABIO_RAY_ADDRESS",
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
+    "default_bucket_prefix": "SABIO_DEFAULT_BUCKET_PREFIX",
     "price_table": "SABIO_PRICE_TABLE",
 }
 _FALLBACK_ENV = {

@@ -259,13 +259,15 @@ class EstimatorBase:
                 f"fit() inputs must be a URI string, a TrainingInput or a dict of them, got "
                 f"{type(inputs).__name__}."
             )
+        from sabio.storage import absolute_uri
+
         channels: dict[str, Any] = {}
         for name, value in inputs.items():
             if isinstance(value, str):
-                channels[name] = ChannelSpec(uri=value)
+                channels[name] = ChannelSpec(uri=absolute_uri(value))
             elif isinstance(value, TrainingInput):
                 channels[name] = ChannelSpec(
-                    uri=value.s3_data,
+                    uri=absolute_uri(value.s3_data),
                     distribution=value.distribution,  # type: ignore[arg-type]
                     content_type=value.content_type,
                 )
@@ -277,7 +279,12 @@ class EstimatorBase:
         return channels
 
     def _output_path(self) -> str:
-        return (self.output_path or f"s3://{self.sagemaker_session.default_bucket()}").rstrip("/")
+        if self.output_path:
+            from sabio.storage import absolute_uri
+
+            # file:// and plain paths, relative ones too, as SageMaker's local mode takes them.
+            return absolute_uri(self.output_path).rstrip("/")
+        return self.sagemaker_session.default_s3_uri()
 
     def _build_spec(self, name: str, inputs: Any, *, code: bool) -> TrainingJobSpec:
         from pydantic import ValidationError as PydanticError
@@ -530,6 +537,7 @@ def _predictor_class(framework: str | None) -> type[Predictor]:
         "scikit-learn": predictor.SKLearnPredictor,
         "xgboost": predictor.XGBoostPredictor,
         "pytorch": predictor.PyTorchPredictor,
+        "tensorflow": predictor.TensorFlowPredictor,
     }
     return classes.get(framework or "", predictor.Predictor)
 

@@ -20,6 +20,9 @@ working::
     ├── ModelError(SabioError, RuntimeError)       a model or its handler code failed (5xx)
     └── TimeoutError_(SabioError, TimeoutError)    waiting took longer than allowed
 
+Warnings (not errors): :class:`FrameworkVersionWarning` (a ``UserWarning``), when a
+requested framework version differs from the installed one.
+
 The HTTP layer maps these leaves to status codes in one place
 (:func:`sabio.inference.status_for`). ``PayloadError`` is also importable as
 ``sabio.inference.PayloadError`` and ``sabio.algorithms.PayloadError``.
@@ -36,6 +39,7 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "FrameworkNotInstalledError",
+    "FrameworkVersionWarning",
     "InvalidKeyError",
     "JobFailedError",
     "ModelError",
@@ -108,6 +112,10 @@ class CapacityError(SabioError, RuntimeError):
 
 class FrameworkNotInstalledError(SabioError, ImportError):
     """A framework estimator was used whose framework is not importable."""
+
+
+class FrameworkVersionWarning(UserWarning):
+    """A SageMaker framework version was asked for that differs from the installed one."""
 
 
 class JobFailedError(SabioError, RuntimeError):

@@ -20,7 +20,7 @@ from sabio.utils import unique_name
 if TYPE_CHECKING:
     from sabio.inference import ModelSpec
 
-__all__ = ["Model"]
+__all__ = ["FrameworkModel", "Model"]
 
 # SageMaker deploy() arguments that only matter in the cloud: accepted and ignored.
 _CLOUD_ONLY_DEPLOY_ARGS = frozenset(
@@ -92,7 +92,8 @@ class Model:
     """A deployable model.
 
     Args:
-        model_data: ``s3://…/model.tar.gz`` (a training job's), or a local archive or folder.
+        model_data: ``s3://…/model.tar.gz`` (a training job's), or a local archive, folder or
+            single model file (``file://`` or a path, relative or absolute).
         image_uri: a sabio built-in (``image_uris.retrieve("xgboost")``) whose handlers serve
             the model; other images are recorded only.
         entry_point: script with ``model_fn``/``input_fn``/``predict_fn``/``output_fn``
@@ -121,6 +122,12 @@ class Model:
         training_job_name: str | None = None,
         **_ignored: Any,
     ) -> None:
+        if isinstance(model_data, str):
+            from sabio.storage import absolute_uri
+
+            # A local model (file://, relative or absolute, or a path) is read by endpoint
+            # workers whose current directory differs: resolve it here, once.
+            model_data = absolute_uri(model_data)
         self.model_data = model_data
         self.image_uri = image_uri
         self.role = role
@@ -139,12 +146,16 @@ class Model:
         """Upload local inference code (as SageMaker does), or pass an archive URI through."""
         if not self.entry_point:
             return self.source_dir
-        if self.source_dir and self.source_dir.startswith("s3://"):
+        if self.source_dir and (
+            self.source_dir.startswith("s3://")
+            or (self.source_dir.startswith("file://") and self.source_dir.endswith(".tar.gz"))
+        ):
+            # An uploaded sourcedir.tar.gz (a training job's code, in the store or local).
             return self.source_dir
         from sabio.training import pack_code
 
         session = self.sagemaker_session
-        uri = f"s3://{session.default_bucket()}/{name}/sourcedir.tar.gz"
+        uri = session.default_s3_uri(name, "sourcedir.tar.gz")
         with tempfile.TemporaryDirectory(prefix="sabio-model-code-") as tmp:
             archive = Path(tmp) / "sourcedir.tar.gz"
             pack_code(
@@ -308,3 +319,66 @@ class Model:
         if self.name:
             delete_model(self.sagemaker_session.settings, self.name)
             self._created = False
+
+
+class FrameworkModel(Model):
+    """A model served by a framework's default handlers or your ``entry_point``.
+
+    SageMaker's ``FrameworkModel``: the base of :class:`sabio.sklearn.model.SKLearnModel`,
+    ``XGBoostModel``, ``PyTorchModel`` and ``TensorFlowModel``. The framework's container is
+    this Python environment: the framework must be installed here, and ``image_uri``
+    defaults to its identifier (``sabio/sklearn:<version>``). ``predictor_cls`` defaults to
+    the framework's predictor, with SageMaker's default serializer and deserializer.
+
+    Args:
+        model_data: as :class:`Model` (``s3://``, ``file://`` or a path; an archive, a
+            folder or a single model file).
+        framework_version: recorded in the image identifier (default: the installed one).
+        model_server_workers: recorded as ``SAGEMAKER_MODEL_SERVER_WORKERS`` (SageMaker's);
+            sabio's worker count is ``initial_instance_count`` of :meth:`deploy`.
+        **kwargs: the arguments of :class:`Model` (``source_dir``, ``env``, ``name``, ...).
+    """
+
+    #: The framework (a :data:`sabio._frameworks.FRAMEWORKS` name) and the class name users see.
+    _framework_name: str = ""
+    _default_predictor: Any = None
+    #: Whether ``image_uri`` defaults to the framework's identifier. Not for XGBoost, whose
+    #: SageMaker image is also the built-in algorithm's: without an entry point its model
+    #: is served by the default handlers (an ``xgboost-model`` Booster), not the built-in's.
+    _names_image = True
+
+    def __init__(
+        self,
+        model_data: str | None,
+        role: str | None = None,
+        entry_point: str | None = None,
+        framework_version: str | None = None,
+        py_version: str | None = None,
+        image_uri: str | None = None,
+        predictor_cls: Any = None,
+        model_server_workers: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        from sabio._frameworks import framework_named
+
+        framework = framework_named(self._framework_name)
+        if framework is None:  # pragma: no cover - a subclass names a declared framework
+            raise TypeError(f"{type(self).__name__} names no framework")
+        installed = framework.require(type(self).__name__)
+        self.framework_version = framework_version or installed
+        self.py_version = py_version
+        self.model_server_workers = model_server_workers
+        if image_uri is None and self._names_image:
+            image_uri = framework.image_uri(self.framework_version)
+        env = dict(kwargs.pop("env", None) or {})
+        if model_server_workers is not None:
+            env.setdefault("SAGEMAKER_MODEL_SERVER_WORKERS", str(model_server_workers))
+        super().__init__(
+            model_data,
+            image_uri=image_uri,
+            role=role,
+            entry_point=entry_point,
+            env=env,
+            predictor_cls=predictor_cls or self._default_predictor,
+            **kwargs,
+        )

@@ -20,15 +20,40 @@ from sabio.deserializers import (
     BaseDeserializer,
     BytesDeserializer,
     CSVDeserializer,
+    JSONDeserializer,
     NumpyDeserializer,
 )
-from sabio.serializers import BaseSerializer, IdentitySerializer, LibSVMSerializer, NumpySerializer
+from sabio.exceptions import ValidationError
+from sabio.serializers import (
+    BaseSerializer,
+    CSVSerializer,
+    IdentitySerializer,
+    JSONSerializer,
+    LibSVMSerializer,
+    NumpySerializer,
+)
 from sabio.session import Session
 
 if TYPE_CHECKING:
     from sabio.serving import EndpointClient
 
-__all__ = ["Predictor", "PyTorchPredictor", "SKLearnPredictor", "XGBoostPredictor"]
+__all__ = [
+    "Predictor",
+    "PyTorchPredictor",
+    "RealTimePredictor",
+    "SKLearnPredictor",
+    "TensorFlowPredictor",
+    "XGBoostPredictor",
+    "csv_deserializer",
+    "csv_serializer",
+    "json_deserializer",
+    "json_serializer",
+    "npy_serializer",
+    "numpy_deserializer",
+]
+
+#: Body types a request can carry as they are (what ``http.client`` sends).
+_BODY_TYPES = (bytes, bytearray, memoryview, str)
 
 
 class Predictor:
@@ -55,6 +80,8 @@ class Predictor:
         self.serializer = serializer if serializer is not None else IdentitySerializer()
         self.deserializer = deserializer if deserializer is not None else BytesDeserializer()
         self.component_name = component_name
+        self._content_type: str | None = None
+        self._accept: str | tuple[str, ...] | None = None
         self._client: EndpointClient | None = None
         self._client_url: str | None = None
         # The served model, remembered by delete_endpoint() so that delete_model() still
@@ -73,13 +100,51 @@ class Predictor:
 
     @property
     def content_type(self) -> str:
-        """The request ``Content-Type`` (from the serializer)."""
-        return str(self.serializer.CONTENT_TYPE)
+        """The request ``Content-Type`` (the serializer's, unless set, as in SageMaker v2)."""
+        return self._content_type or str(self.serializer.CONTENT_TYPE)
+
+    @content_type.setter
+    def content_type(self, value: str) -> None:
+        self._content_type = value
 
     @property
     def accept(self) -> tuple[str, ...]:
-        """The accept types (from the deserializer)."""
+        """The accept types (the deserializer's, unless set, as in SageMaker v2)."""
+        if self._accept is not None:
+            return (self._accept,) if isinstance(self._accept, str) else tuple(self._accept)
         return tuple(self.deserializer.ACCEPT)
+
+    @accept.setter
+    def accept(self, value: str | tuple[str, ...]) -> None:
+        self._accept = value
+
+    def _body(self, data: Any) -> bytes:
+        """The request body of ``data``; a clear error when it cannot be sent.
+
+        Raises:
+            ValidationError: the serializer left something that is not bytes or text
+                (a DataFrame or array given to a predictor without a fitting serializer).
+        """
+        body = data if isinstance(data, bytes) else self.serializer.serialize(data)
+        if isinstance(body, str):
+            return body.encode("utf-8")
+        if isinstance(body, bytearray | memoryview):
+            return bytes(body)
+        if hasattr(body, "read") and not isinstance(body, _BODY_TYPES):
+            body = body.read()
+            return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        if not isinstance(body, bytes):
+            serializer = type(self.serializer).__name__
+            raise ValidationError(
+                f"Predictor for endpoint {self._endpoint_name!r} cannot send a "
+                f"{type(data).__name__}: its serializer {serializer} produced "
+                f"{type(body).__name__}, not bytes or text. Give the predictor a serializer "
+                "for this data, e.g. Predictor(..., serializer=CSVSerializer()) or "
+                "predictor.serializer = sabio.serializers.CSVSerializer() for a DataFrame or "
+                "array (JSONSerializer for lists and dicts, NumpySerializer for arrays), "
+                "or pass bytes."
+            )
+        return body
 
     def _endpoint_client(self, refresh: bool = False) -> EndpointClient:
         from sabio.serving import EndpointClient, describe_endpoint
@@ -120,11 +185,10 @@ class Predictor:
             PayloadError: the endpoint refused the request (4xx) — the message says why.
             ModelError: the model failed (5xx).
             NotFoundError: no such endpoint.
+            ValidationError: ``data`` cannot be serialized to a request body.
         """
         args = initial_args or {}
-        body = data if isinstance(data, bytes) else self.serializer.serialize(data)
-        if isinstance(body, str):
-            body = body.encode("utf-8")
+        body = self._body(data)
         content_type = args.get("ContentType", self.content_type)
         accept = args.get("Accept", ", ".join(self.accept))
         client = self._endpoint_client()
@@ -210,3 +274,62 @@ class XGBoostPredictor(Predictor):
         kw.setdefault("serializer", LibSVMSerializer())
         kw.setdefault("deserializer", CSVDeserializer())
         super().__init__(endpoint_name, sagemaker_session, **kw)
+
+
+class TensorFlowPredictor(Predictor):
+    """SageMaker's TensorFlowPredictor: JSON in, JSON out (TensorFlow Serving's REST shapes).
+
+    Args:
+        model_name, model_version: recorded; with one model per endpoint they select
+            nothing.
+    """
+
+    def __init__(
+        self,
+        endpoint_name: str,
+        sagemaker_session: Session | None = None,
+        serializer: BaseSerializer | None = None,
+        deserializer: BaseDeserializer | None = None,
+        model_name: str | None = None,
+        model_version: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(
+            endpoint_name,
+            sagemaker_session,
+            serializer=serializer if serializer is not None else JSONSerializer(),
+            deserializer=deserializer if deserializer is not None else JSONDeserializer(),
+            **kw,
+        )
+        self._model_name = model_name
+        self._model_version = model_version
+
+
+class RealTimePredictor(Predictor):
+    """SageMaker v1's ``RealTimePredictor`` (v2 keeps it as a deprecated alias).
+
+    Accepts v1's ``content_type`` and ``accept`` arguments.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        sagemaker_session: Session | None = None,
+        serializer: BaseSerializer | None = None,
+        deserializer: BaseDeserializer | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(endpoint, sagemaker_session, serializer, deserializer, **kw)
+        self._content_type = content_type
+        self._accept = accept
+
+
+# SageMaker SDK v2's deprecated module-level (de)serializer instances (v1 names).
+csv_serializer = CSVSerializer()
+json_serializer = JSONSerializer()
+npy_serializer = NumpySerializer()
+csv_deserializer = CSVDeserializer()
+json_deserializer = JSONDeserializer()
+numpy_deserializer = NumpyDeserializer()

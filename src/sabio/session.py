@@ -32,8 +32,16 @@ class Session:
             compatibility with SageMaker code and ignored.
         default_bucket: bucket used when none is given (default: the setting
             ``default_bucket``, ``sabio-default``).
+        default_bucket_prefix: key prefix inside the default bucket under which sabio puts
+            what it writes there by default (uploads, job outputs, code), as SageMaker's
+            ``default_bucket_prefix`` (default: the setting ``default_bucket_prefix``, none).
         settings: explicit settings; by default they are read from the environment
             and ``$SABIO_HOME/config.toml``.
+
+    Attributes:
+        config: SageMaker's local-mode configuration dictionary
+            (``{"local": {"local_code": True}}``); sabio always runs code locally, so it is
+            kept for code that reads it back.
     """
 
     def __init__(
@@ -43,10 +51,16 @@ class Session:
         sagemaker_runtime_client: Any = None,
         default_bucket: str | None = None,
         settings: Settings | None = None,
+        default_bucket_prefix: str | None = None,
         **_ignored: Any,
     ) -> None:
         self.settings = settings or load_settings()
         self._default_bucket = default_bucket or self.settings.default_bucket
+        prefix = default_bucket_prefix or self.settings.default_bucket_prefix
+        # SageMaker strips the slashes around the prefix; an empty one means none.
+        self.default_bucket_prefix: str | None = (prefix or "").strip("/") or None
+        self.config: dict[str, Any] | None = None
+        self.local_mode = False
 
     @cached_property
     def store(self) -> Store:
@@ -72,6 +86,16 @@ class Session:
         self.store.create_bucket(self._default_bucket)
         return self._default_bucket
 
+    def default_s3_uri(self, *parts: str) -> str:
+        """``s3://<default bucket>/<default_bucket_prefix>/<parts...>`` (no trailing ``/``).
+
+        Where SageMaker puts what it writes by default (job outputs, code, uploads): the
+        default bucket, under :attr:`default_bucket_prefix` when one is set.
+        """
+        from sabio.s3 import s3_path_join
+
+        return s3_path_join("s3://", self.default_bucket(), self.default_bucket_prefix, *parts)
+
     def upload_data(
         self,
         path: str | Path,
@@ -80,8 +104,15 @@ class Session:
         extra_args: Any = None,
         callback: Any = None,
     ) -> str:
-        """Upload a local file or folder; return its ``s3://`` URI (SageMaker's shape)."""
-        bucket = bucket or self.default_bucket()
+        """Upload a local file or folder; return its ``s3://`` URI (SageMaker's shape).
+
+        Without ``bucket``, the data goes to the default bucket under
+        :attr:`default_bucket_prefix` (when set), as SageMaker does.
+        """
+        if bucket is None:
+            bucket = self.default_bucket()
+            if self.default_bucket_prefix:
+                key_prefix = f"{self.default_bucket_prefix}/{key_prefix.strip('/')}".rstrip("/")
         return self.store.upload(Path(path), bucket, key_prefix)
 
     def upload_string_as_file_body(self, body: str, bucket: str, key: str) -> str:

@@ -141,7 +141,8 @@ class Transformer:
         """Start a transform job over ``data`` (and wait for it by default).
 
         Args:
-            data: ``s3://`` prefix or object (or a local path) of the input; with
+            data: ``s3://`` prefix or object, or a local ``file://`` URI or path (relative or
+                absolute) of the input; with
                 ``data_type="ManifestFile"`` a JSON manifest.
             data_type: ``"S3Prefix"`` or ``"ManifestFile"``.
             content_type: MIME type of the input (``Content-Type`` of each request).
@@ -158,18 +159,20 @@ class Transformer:
             ValidationError, NotFoundError: bad arguments, unknown model, no input files.
             ConflictError: a transform job with this name exists already.
         """
+        from sabio.storage import absolute_uri
         from sabio.transform import build_spec, check_transform_job_name, submit
 
         session = self.sagemaker_session
         name = job_name or unique_name(self.base_transform_job_name or self.model_name)
         check_transform_job_name(name)
         if self.output_path is None or self._reset_output_path:
-            self.output_path = f"s3://{session.default_bucket()}/{name}"
+            self.output_path = session.default_s3_uri(name)
             self._reset_output_path = True
         spec = build_spec(
             job_name=name,
             model_name=self.model_name,
-            data=data,
+            # file:// (relative or absolute) and plain paths, as SageMaker's local mode takes.
+            data=absolute_uri(data),
             data_type=data_type,
             content_type=content_type,
             compression_type=compression_type,
@@ -184,7 +187,7 @@ class Transformer:
             input_filter=input_filter,
             output_filter=output_filter,
             join_source=join_source,
-            output_path=self.output_path,
+            output_path=absolute_uri(self.output_path),
             environment={k: str(v) for k, v in self.env.items()},
             tags=self.tags,
         )

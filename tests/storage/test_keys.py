@@ -149,3 +149,17 @@ def test_validate_key_accepts_ordinary_keys(key: str) -> None:
 def test_invalid_key_error_is_a_validation_error() -> None:
     with pytest.raises(ValidationError):
         parse_uri("s3://bucket//etc/passwd")
+
+
+def test_absolute_uri_resolves_relative_local_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sabio.storage import absolute_uri
+
+    monkeypatch.chdir(tmp_path)
+    assert absolute_uri("file://data/train") == f"file://{tmp_path}/data/train"
+    assert absolute_uri("file://./data/") == f"file://{tmp_path}/data/"
+    assert absolute_uri("model.tar.gz") == f"file://{tmp_path}/model.tar.gz"
+    assert absolute_uri("file:///abs/x") == "file:///abs/x"
+    assert absolute_uri("file://localhost/abs/x") == "file:///abs/x"
+    assert absolute_uri("s3://bucket/key/") == "s3://bucket/key/"

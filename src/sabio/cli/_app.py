@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _train, _transform, _tuning
+from sabio.cli import _data, _endpoints, _jobs, _run, _train, _transform, _tuning
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -26,6 +26,10 @@ app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
 app.command("tune")(_tuning.tune)
+# Everything after FILE belongs to the script, options included.
+app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    _run.run
+)
 
 
 def main() -> None:

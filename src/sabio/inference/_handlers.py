@@ -83,6 +83,11 @@ def _answer(result: Any, accept: str) -> tuple[bytes, str]:
     content_type: str | None = None
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
         result, content_type = result
+    elif callable(getattr(result, "get_data", None)) and hasattr(result, "mimetype"):
+        # A response object, as SageMaker's containers let handlers return
+        # (sagemaker_containers' worker.Response, a Flask/Werkzeug Response).
+        content_type = result.mimetype or None
+        result = result.get_data()
     if isinstance(result, bytes | bytearray | memoryview):
         body = bytes(result)
     elif isinstance(result, str):
@@ -280,12 +285,20 @@ def _import_file(path: Path, code_dir: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except ModuleNotFoundError as exc:
+        del sys.modules[name]
+        raise ValidationError(
+            f"Importing the inference code {path.name} failed: module {exc.name!r} is not "
+            f"installed in this Python environment. List it in a requirements.txt next to "
+            f"{path.name} (sabio installs it before serving, as for training), or pip install "
+            "it into sabio's environment."
+        ) from exc
     except Exception as exc:
         del sys.modules[name]
         raise ValidationError(
             f"Importing the inference code {path.name} failed: {type(exc).__name__}: {exc}. "
-            "Fix the script (it must be importable without running training: guard training "
-            "with `if __name__ == '__main__':`)."
+            "Fix the error in the script; if it is the training script, it must be importable "
+            "without training, so put the training code under `if __name__ == '__main__':`."
         ) from exc
     return module
 

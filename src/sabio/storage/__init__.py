@@ -9,6 +9,7 @@ from __future__ import annotations
 from sabio.storage._keys import (
     LocalLocation,
     ObjectLocation,
+    absolute_uri,
     parse_uri,
     validate_bucket,
     validate_key,
@@ -20,6 +21,7 @@ __all__ = [
     "ObjectLocation",
     "Store",
     "UriLike",
+    "absolute_uri",
     "parse_uri",
     "validate_bucket",
     "validate_key",

@@ -18,6 +18,7 @@ __all__ = [
     "RESERVED_PREFIX",
     "LocalLocation",
     "ObjectLocation",
+    "absolute_uri",
     "bucket_problem",
     "join_key",
     "parse_uri",
@@ -206,6 +207,35 @@ def parse_uri(uri: str | os.PathLike[str]) -> ObjectLocation | LocalLocation:
         f"Unsupported URI scheme {scheme!r} in {uri!r}.{hint} Use s3://bucket/key for the store, "
         "or file:///absolute/path or a plain path for local files."
     )
+
+
+def absolute_uri(uri: str) -> str:
+    """``uri`` with a local path made absolute: ``file:///abs/path``; other URIs unchanged.
+
+    SageMaker's local mode accepts ``file://`` followed by a relative path
+    (``file://./data``, ``file://model.tar.gz``) as well as plain paths, both relative to
+    the current directory of the process that passes them. The SDK resolves them once, at
+    its edge, so that job processes (whose current directory differs) read the same files.
+    A trailing ``/`` (a folder) is kept.
+
+    Example:
+        >>> absolute_uri("s3://bucket/key")
+        's3://bucket/key'
+        >>> absolute_uri("file:///data/train/")
+        'file:///data/train/'
+    """
+    if uri.startswith("file://"):
+        rest = uri[len("file://") :]
+        if rest.startswith("localhost/"):
+            rest = rest[len("localhost") :]
+    else:
+        match = _SCHEME.match(uri)
+        if match is not None and len(match.group(1)) > 1:  # 'C:/…' is a drive, not a scheme
+            return uri
+        rest = uri
+    path = Path(rest).expanduser().absolute()
+    folder = "/" if rest.endswith("/") and str(path) != "/" else ""
+    return f"file://{path}{folder}"
 
 
 def _parse_s3(uri: str) -> ObjectLocation:

@@ -28,6 +28,7 @@ from sabio.supervision._lifecycle import (
     wait,
 )
 from sabio.supervision._program import Program, main
+from sabio.supervision._requirements import install_requirements
 from sabio.supervision._supervisor import FAILURE_REASON_LIMIT, Supervisor, failure_reason
 from sabio.supervision._warm_pool import WarmHandoff
 from sabio.supervision.backends import backend_for
@@ -46,6 +47,7 @@ __all__ = [
     "describe",
     "failure_reason",
     "follow",
+    "install_requirements",
     "job_dir",
     "job_env",
     "launch",

@@ -37,10 +37,11 @@ def submit(settings: Settings, spec: TransformJobSpec, store: Store | None = Non
     store = store or Store(settings)
     catalog = Catalog.open(settings)
     catalog.jobs(MODEL).get(spec.model_name)
-    if not spec.output_path.startswith("s3://"):
+    if not spec.output_path.startswith(("s3://", "file:///")):
         raise ValidationError(
-            f"output_path must be an s3:// URI, got {spec.output_path!r} "
-            f"(transform job {spec.job_name!r}). Example: s3://my-bucket/predictions."
+            f"output_path must be an s3:// URI or an absolute file:// URI, got "
+            f"{spec.output_path!r} (transform job {spec.job_name!r}). Example: "
+            "s3://my-bucket/predictions or file:///data/predictions."
         )
     list_inputs(store, spec.data, spec.data_type)
     if spec.record_level:
@@ -51,8 +52,8 @@ def submit(settings: Settings, spec: TransformJobSpec, store: Store | None = Non
             spec.output_filter,
             spec.join_source == "Input",
         )
-    bucket = spec.output_path[len("s3://") :].split("/", 1)[0]
-    store.create_bucket(bucket)
+    if spec.output_path.startswith("s3://"):
+        store.create_bucket(spec.output_path[len("s3://") :].split("/", 1)[0])
     record = catalog.jobs(TRANSFORM).create(
         spec.job_name, spec.model_dump(mode="json"), status="InProgress"
     )
