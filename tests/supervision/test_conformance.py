@@ -120,7 +120,8 @@ CASES = [
     Case(TRANSFORM, _transform, "InProgress", "Stopped", "Starting transform job", True),
     Case(ENDPOINT, _endpoint, "InService", "Deleting", None, admission=False),
 ]
-BACKENDS = ["local", pytest.param("ray", marks=[pytest.mark.ray, pytest.mark.slow])]
+#: The Ray backend runs this suite in test_conformance_ray.py (beside this file under xdist).
+BACKENDS = ["local"]
 
 
 @pytest.fixture(params=CASES, ids=[c.kind.name for c in CASES])
@@ -128,19 +129,26 @@ def case(request: pytest.FixtureRequest) -> Case:
     return request.param  # type: ignore[no-any-return]
 
 
+def use_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, name: str
+) -> Iterator[str]:
+    """Make the test's workspace run its jobs on the backend ``name``."""
+    monkeypatch.setenv("SABIO_BACKEND", name)
+    if name == "ray":
+        # Two machines as far as Ray can tell: the catalog must be one they all reach.
+        monkeypatch.setenv("RAY_ADDRESS", request.getfixturevalue("ray_address"))
+        monkeypatch.setenv("SABIO_DATABASE_URL", request.getfixturevalue("postgres_schema_url"))
+    yield name
+    chosen = supervision.backend_for(name)
+    if isinstance(chosen, LocalBackend):
+        chosen.pool.clear()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(
     request: pytest.FixtureRequest, sabio_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    monkeypatch.setenv("SABIO_BACKEND", request.param)
-    if request.param == "ray":
-        # Two machines as far as Ray can tell: the catalog must be one they all reach.
-        monkeypatch.setenv("RAY_ADDRESS", request.getfixturevalue("ray_address"))
-        monkeypatch.setenv("SABIO_DATABASE_URL", request.getfixturevalue("postgres_schema_url"))
-    yield request.param
-    chosen = supervision.backend_for(request.param)
-    if isinstance(chosen, LocalBackend):
-        chosen.pool.clear()
+    yield from use_backend(request, monkeypatch, request.param)
 
 
 @pytest.fixture
