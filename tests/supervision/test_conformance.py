@@ -120,7 +120,7 @@ CASES = [
     Case(TRANSFORM, _transform, "InProgress", "Stopped", "Starting transform job", True),
     Case(ENDPOINT, _endpoint, "InService", "Deleting", None, admission=False),
 ]
-#: The Ray backend runs this suite in test_conformance_ray.py (beside this file under xdist).
+#: The Ray backend runs this suite in test_ray.py (beside this file under xdist).
 BACKENDS = ["local"]
 
 

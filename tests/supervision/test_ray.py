@@ -1,17 +1,33 @@
-"""The Ray backend on a real two-node cluster: placement, refusals and the workspace rule.
+"""The Ray backend on a real two-node cluster: the kernel's conformance suite, placement,
+refusals and the workspace rule.
 
-The kernel's conformance suite (test_conformance.py) runs every kind on this backend too;
-these tests cover what only a cluster does: where a job runs, and what it refuses.
+The conformance tests are test_conformance.py's (imported, so there is one suite), run here
+with the ``backend`` fixture below; admission and warm pools are local-backend features, so
+those two skip, and the tests after them cover what only a cluster does. One file: one
+cluster per pytest-xdist worker.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests._wait import wait_until
+from tests.supervision.test_conformance import (
+    case,
+    session,
+    test_describe_has_history_and_unknown_names_get_a_hint,
+    test_follow_streams_the_log_and_wait_times_out_with_the_kind,
+    test_killed_supervisor_is_reconciled_and_its_processes_stopped,
+    test_launch_records_the_supervisor_and_it_beats,
+    test_sized_instance_types_wait_for_cpu_slots,
+    test_stop_ends_the_job,
+    test_third_job_of_a_kind_starts_from_the_warm_pool,
+    use_backend,
+)
 
 from sabio import supervision
 from sabio.catalog import Catalog
@@ -21,6 +37,26 @@ from sabio.session import Session
 from sabio.training import TRAINING
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
+
+__all__ = [
+    "case",
+    "session",
+    "test_describe_has_history_and_unknown_names_get_a_hint",
+    "test_follow_streams_the_log_and_wait_times_out_with_the_kind",
+    "test_killed_supervisor_is_reconciled_and_its_processes_stopped",
+    "test_launch_records_the_supervisor_and_it_beats",
+    "test_sized_instance_types_wait_for_cpu_slots",
+    "test_stop_ends_the_job",
+    "test_third_job_of_a_kind_starts_from_the_warm_pool",
+]
+
+
+@pytest.fixture
+def backend(
+    request: pytest.FixtureRequest, sabio_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    yield from use_backend(request, monkeypatch, "ray")
+
 
 SCRIPT = """
 import time
