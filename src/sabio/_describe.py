@@ -12,14 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sabio.catalog import JobRecord
+from sabio._config import Settings
+from sabio.catalog import Catalog, JobRecord
 from sabio.serving._spec import EndpointSpec
 from sabio.training._kind import TRAINING
 
-if TYPE_CHECKING:
-    from sabio.session import Session
+
+class Session(Protocol):
+    """What the ``describe_*`` functions need of a session (``sabio.Session`` has it); a
+    protocol, so the pipelines engine below the SDK can render Describe* shapes too."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def boto_region_name(self) -> str: ...
 
 __all__ = [
     "describe_endpoint",
@@ -27,6 +39,7 @@ __all__ = [
     "describe_transform_job",
     "describe_tuning_job",
     "endpoint",
+    "model",
     "training_job",
     "transform_job",
     "tuning_job",
@@ -347,3 +360,23 @@ def endpoint(record: JobRecord, region: str) -> dict[str, Any]:
     if record.failure_reason:
         description["FailureReason"] = record.failure_reason
     return description
+
+
+def model(record: JobRecord) -> dict[str, Any]:
+    """DescribeModel of a model record."""
+    spec = record.spec
+    environment = dict(spec.get("environment") or {})
+    if spec.get("entry_point"):
+        environment["SAGEMAKER_PROGRAM"] = spec["entry_point"]
+    if spec.get("source_dir"):
+        environment["SAGEMAKER_SUBMIT_DIRECTORY"] = spec["source_dir"]
+    return {
+        "ModelName": record.name,
+        "ModelArn": f"{_ARN}:model/{record.name}",
+        "PrimaryContainer": {
+            "Image": spec.get("image"),
+            "ModelDataUrl": spec.get("model_data_url"),
+            "Environment": environment,
+        },
+        "CreationTime": _time(record.created_at),
+    }

@@ -101,3 +101,16 @@ metrics = Table(
     ),
 )
 Index("ix_metrics_job_name", metrics.c.kind, metrics.c.job_name, metrics.c.name)
+
+pipelines = Table(
+    "pipelines",
+    metadata,
+    Column("name", String(256), primary_key=True),
+    Column("display_name", String(256), nullable=True),
+    Column("description", Text, nullable=True),
+    Column("role_arn", Text, nullable=True),
+    Column("definition", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_modified", Float, nullable=False),
+)
