@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from sabio._config import Settings
-from sabio.catalog import Catalog, JobRecord
+from sabio.catalog import Catalog, JobRecord, PipelineRecord
 from sabio.serving._spec import EndpointSpec
 from sabio.training._kind import TRAINING
 
@@ -40,6 +40,9 @@ __all__ = [
     "describe_tuning_job",
     "endpoint",
     "model",
+    "pipeline",
+    "pipeline_execution",
+    "pipeline_execution_steps",
     "training_job",
     "transform_job",
     "tuning_job",
@@ -380,3 +383,70 @@ def model(record: JobRecord) -> dict[str, Any]:
         },
         "CreationTime": _time(record.created_at),
     }
+
+
+def pipeline(record: PipelineRecord) -> dict[str, Any]:
+    """DescribePipeline of a pipeline record."""
+    return {
+        "PipelineArn": f"{_ARN}:pipeline/{record.name.lower()}",
+        "PipelineName": record.name,
+        "PipelineDisplayName": record.display_name or record.name,
+        "PipelineDefinition": json.dumps(record.definition),
+        "PipelineDescription": record.description,
+        "RoleArn": record.role_arn,
+        "PipelineStatus": "Active",
+        "PipelineVersionId": record.version,
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+    }
+
+
+def _execution_arn(record: JobRecord) -> str:
+    return f"{_ARN}:pipeline/{str(record.parent or '').lower()}/execution/{record.name}"
+
+
+def pipeline_execution(record: JobRecord) -> dict[str, Any]:
+    """DescribePipelineExecution of an execution record (plus its ``PipelineParameters``)."""
+    spec = record.spec
+    description: dict[str, Any] = {
+        "PipelineArn": f"{_ARN}:pipeline/{str(record.parent or '').lower()}",
+        "PipelineExecutionArn": _execution_arn(record),
+        "PipelineExecutionDisplayName": spec.get("display_name") or record.name,
+        "PipelineExecutionStatus": record.status,
+        "PipelineExecutionDescription": spec.get("description"),
+        "PipelineParameters": [
+            {"Name": k, "Value": _encode(v) if not isinstance(v, bool) else str(v).lower()}
+            for k, v in (spec.get("parameters") or {}).items()
+        ],
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "PipelineVersionId": spec.get("pipeline_version"),
+    }
+    if spec.get("trigger"):
+        description["Trigger"] = spec["trigger"]
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    return description
+
+
+def pipeline_execution_steps(record: JobRecord) -> list[dict[str, Any]]:
+    """ListPipelineExecutionSteps of an execution record: newest started first."""
+    steps = []
+    for state in (record.details.get("Steps") or {}).values():
+        step: dict[str, Any] = {
+            "StepName": state["StepName"],
+            "StepDisplayName": state.get("StepDisplayName"),
+            "StepDescription": state.get("StepDescription"),
+            "StartTime": _time(state.get("StartTime")),
+            "EndTime": _time(state.get("EndTime")),
+            "StepStatus": state.get("StepStatus"),
+            "AttemptCount": state.get("AttemptCount", 0),
+            "Metadata": state.get("Metadata") or {},
+        }
+        if state.get("CacheHitResult"):
+            step["CacheHitResult"] = state["CacheHitResult"]
+        if state.get("FailureReason"):
+            step["FailureReason"] = state["FailureReason"]
+        steps.append(step)
+    steps.sort(key=lambda s: s["StartTime"] or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    return steps

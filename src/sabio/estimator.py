@@ -21,6 +21,7 @@ from sabio.inputs import TrainingInput
 from sabio.session import Session
 from sabio.training._kind import TRAINING
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
@@ -198,6 +199,7 @@ class EstimatorBase:
         return dict(self._hyperparameters)
 
     # ------------------------------------------------------------------- fit
+    @runnable_by_pipeline
     def fit(
         self,
         inputs: str | TrainingInput | dict[str, str | TrainingInput] | None = None,
@@ -261,6 +263,12 @@ class EstimatorBase:
             if isinstance(value, str):
                 channels[name] = ChannelSpec(uri=value)
             elif isinstance(value, TrainingInput):
+                if not isinstance(value.s3_data, str):
+                    raise ValidationError(
+                        f"Channel {name!r} is a pipeline variable, which has a value only in a "
+                        "pipeline: build the estimator with a PipelineSession and use fit() "
+                        "in a TrainingStep."
+                    )
                 channels[name] = ChannelSpec(
                     uri=value.s3_data,
                     distribution=value.distribution,  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sabio.exceptions import did_you_mean
 from sabio.session import Session
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from sabio.inference import ModelSpec
@@ -172,6 +173,7 @@ class Model:
             training_job_name=self.training_job_name,
         )
 
+    @runnable_by_pipeline
     def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
         """Record the model in the catalog (once); returns its name.
 

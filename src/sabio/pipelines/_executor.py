@@ -149,7 +149,7 @@ class Executor:
             while True:
                 for name in sorted(pending):
                     upstream = self.graph.get(name, set())
-                    if upstream & skipped:
+                    if name in skipped or upstream & skipped:
                         skipped.add(name)
                         pending.discard(name)
                     elif upstream <= done and not failed and not self.ctx.stopping.is_set():

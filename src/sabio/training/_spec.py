@@ -164,7 +164,10 @@ class TrainingJobSpec(_Model):
         builtin = builtin_for_image(image) if image and not entry_point else None
         framework, version = None, None
         if entry_point and image and image.startswith("sabio/"):
+            # sabio's script-mode "images" name the framework (SDK's _requests.py).
             framework, _, version = image[len("sabio/") :].partition(":")
+            if framework == "script-mode":
+                framework, version = "", ""
         channels = {
             str(channel["ChannelName"]): ChannelSpec(
                 uri=channel["DataSource"]["S3DataSource"]["S3Uri"],
