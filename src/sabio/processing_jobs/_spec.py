@@ -261,7 +261,7 @@ class ProcessingJobSpec(_Model):
         return request
 
 
-def _input(job: Any, item: Mapping[str, Any]) -> ProcessingInputSpec:
+def _input(job: Any, item: Mapping[str, Any]) -> dict[str, Any]:
     name = item.get("InputName")
     if item.get("DatasetDefinition"):
         raise ValidationError(
@@ -287,17 +287,17 @@ def _input(job: Any, item: Mapping[str, Any]) -> ProcessingInputSpec:
             f"Processing job {job!r}: input {name!r} has S3CompressionType {compression!r}, "
             "which SageMaker allows only in Pipe mode: use 'None'."
         )
-    return ProcessingInputSpec(
-        name=name or "",
-        uri=s3["S3Uri"],
-        local_path=s3["LocalPath"],
-        data_type=s3.get("S3DataType") or "S3Prefix",
-        input_mode="File",
-        distribution=s3.get("S3DataDistributionType") or "FullyReplicated",
-    )
+    return {
+        "name": name or "",
+        "uri": s3["S3Uri"],
+        "local_path": s3["LocalPath"],
+        "data_type": s3.get("S3DataType") or "S3Prefix",
+        "input_mode": "File",
+        "distribution": s3.get("S3DataDistributionType") or "FullyReplicated",
+    }
 
 
-def _output(job: Any, item: Mapping[str, Any]) -> ProcessingOutputSpec:
+def _output(job: Any, item: Mapping[str, Any]) -> dict[str, Any]:
     name = item.get("OutputName")
     if item.get("FeatureStoreOutput"):
         raise ValidationError(
@@ -310,9 +310,9 @@ def _output(job: Any, item: Mapping[str, Any]) -> ProcessingOutputSpec:
             f"Processing job {job!r}: output {name!r} needs S3Output.S3Uri and "
             "S3Output.LocalPath (a source under /opt/ml/processing/)."
         )
-    return ProcessingOutputSpec(
-        name=name or "",
-        local_path=s3["LocalPath"],
-        uri=s3["S3Uri"],
-        upload_mode=s3.get("S3UploadMode") or "EndOfJob",
-    )
+    return {
+        "name": name or "",
+        "local_path": s3["LocalPath"],
+        "uri": s3["S3Uri"],
+        "upload_mode": s3.get("S3UploadMode") or "EndOfJob",
+    }
