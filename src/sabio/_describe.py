@@ -35,6 +35,7 @@ class Session(Protocol):
 
 __all__ = [
     "describe_endpoint",
+    "describe_processing_job",
     "describe_training_job",
     "describe_transform_job",
     "describe_tuning_job",
@@ -43,6 +44,7 @@ __all__ = [
     "pipeline",
     "pipeline_execution",
     "pipeline_execution_steps",
+    "processing_job",
     "training_job",
     "transform_job",
     "tuning_job",
@@ -103,6 +105,17 @@ def describe_tuning_job(session: Session, name: str) -> dict[str, Any]:
             except NotFoundError:
                 pass
     return tuning_job(record, trials)
+
+
+def describe_processing_job(session: Session, name: str) -> dict[str, Any]:
+    """DescribeProcessingJob of the job ``name``.
+
+    Raises:
+        NotFoundError: no such job (with a "Did you mean" hint).
+    """
+    from sabio.processing_jobs import describe
+
+    return processing_job(describe(session.settings, name))
 
 
 def describe_endpoint(session: Session, name: str) -> dict[str, Any]:
@@ -326,6 +339,44 @@ def _with_times(best: dict[str, Any], trials: Mapping[str, JobRecord]) -> dict[s
         "TrainingStartTime": _time(job.started_at),
         "TrainingEndTime": _time(job.ended_at),
     }
+
+
+def processing_job(record: JobRecord) -> dict[str, Any]:
+    """DescribeProcessingJob of a processing job record: the CreateProcessingJob request it
+    ran, its status, times, ``ExitMessage`` and ``FailureReason``, plus sabio's
+    ``ProcessingOutputCounts`` (files uploaded per output)."""
+    from sabio.processing_jobs import ProcessingJobSpec
+
+    spec = ProcessingJobSpec.model_validate(record.spec)
+    request = spec.to_create_processing_job()
+    description: dict[str, Any] = {
+        "ProcessingJobName": record.name,
+        "ProcessingJobArn": f"{_ARN}:processing-job/{record.name}",
+        "ProcessingInputs": request["ProcessingInputs"],
+        "ProcessingResources": request["ProcessingResources"],
+        "StoppingCondition": request["StoppingCondition"],
+        "AppSpecification": request["AppSpecification"],
+        "Environment": request["Environment"],
+        "RoleArn": request["RoleArn"],
+        "ProcessingJobStatus": record.status,
+        "CreationTime": _time(record.created_at),
+        "ProcessingStartTime": _time(record.started_at),
+        "ProcessingEndTime": _time(record.ended_at),
+        "LastModifiedTime": _time(record.last_modified),
+    }
+    if "ProcessingOutputConfig" in request:
+        description["ProcessingOutputConfig"] = request["ProcessingOutputConfig"]
+    if "ExperimentConfig" in request:
+        description["ExperimentConfig"] = request["ExperimentConfig"]
+    if record.details.get("ExitMessage"):
+        description["ExitMessage"] = record.details["ExitMessage"]
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    if record.details.get("Outputs"):
+        description["ProcessingOutputCounts"] = dict(record.details["Outputs"])
+    if spec.tags:
+        description["Tags"] = list(spec.tags)
+    return description
 
 
 def endpoint(record: JobRecord, region: str) -> dict[str, Any]:

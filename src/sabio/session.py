@@ -118,6 +118,30 @@ class Session:
 
         stop(self.settings, job_name)
 
+    def describe_processing_job(self, job_name: str) -> dict[str, Any]:
+        """Return a processing job in SageMaker's DescribeProcessingJob shape."""
+        from sabio._describe import describe_processing_job
+
+        return describe_processing_job(self, job_name)
+
+    def stop_processing_job(self, job_name: str) -> None:
+        """Ask a running processing job to stop."""
+        from sabio.processing_jobs import stop
+
+        stop(self.settings, job_name)
+
+    def logs_for_processing_job(self, job_name: str, wait: bool = False, poll: int = 10) -> None:
+        """Print a processing job's log; with ``wait=True`` follow it until the job ends."""
+        from sabio.processing_jobs import describe, follow, job_dir
+
+        if wait:
+            follow(self.settings, job_name, print)
+            return
+        describe(self.settings, job_name)
+        log = job_dir(self.settings, job_name) / "logs.txt"
+        if log.exists():
+            print(log.read_text(errors="replace"), end="")
+
     def logs_for_job(self, job_name: str, wait: bool = False, poll: int = 10) -> None:
         """Print a job's log; with ``wait=True`` follow it until the job ends."""
         from sabio.training import follow, job_dir

@@ -1,5 +1,6 @@
 """SageMaker's ``sagemaker.sklearn`` module shape."""
 
 from sabio.sklearn.estimator import SKLearn
+from sabio.sklearn.processing import SKLearnProcessor
 
-__all__ = ["SKLearn"]
+__all__ = ["SKLearn", "SKLearnProcessor"]
