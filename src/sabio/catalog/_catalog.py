@@ -8,6 +8,7 @@ from sabio._config import Settings
 from sabio.catalog._engine import engine_for
 from sabio.catalog._jobs import Jobs
 from sabio.catalog._migrate import migrate
+from sabio.catalog._packages import ModelPackages
 from sabio.catalog._records import RecordKind
 
 __all__ = ["Catalog"]
@@ -49,3 +50,7 @@ class Catalog:
         if jobs is None or jobs.kind != kind:
             jobs = self._jobs[kind.name] = Jobs(self.engine, kind)
         return jobs
+
+    def model_packages(self) -> ModelPackages:
+        """The model registry: model package groups and their versions."""
+        return ModelPackages(self.engine)
