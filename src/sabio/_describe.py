@@ -15,7 +15,13 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from sabio._config import Settings
-from sabio.catalog import Catalog, JobRecord, PipelineRecord
+from sabio.catalog import (
+    Catalog,
+    JobRecord,
+    ModelPackageGroupRecord,
+    ModelPackageRecord,
+    PipelineRecord,
+)
 from sabio.serving._spec import EndpointSpec
 from sabio.training._kind import TRAINING
 
@@ -33,14 +39,22 @@ class Session(Protocol):
     @property
     def boto_region_name(self) -> str: ...
 
+
 __all__ = [
     "describe_endpoint",
+    "describe_model_package",
+    "describe_model_package_group",
     "describe_processing_job",
     "describe_training_job",
     "describe_transform_job",
     "describe_tuning_job",
     "endpoint",
+    "list_model_package_groups",
+    "list_model_packages",
     "model",
+    "model_package",
+    "model_package_group",
+    "model_package_summary",
     "pipeline",
     "pipeline_execution",
     "pipeline_execution_steps",
@@ -501,3 +515,154 @@ def pipeline_execution_steps(record: JobRecord) -> list[dict[str, Any]]:
         steps.append(step)
     steps.sort(key=lambda s: s["StartTime"] or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
     return steps
+
+
+# ------------------------------------------------------------------ model registry
+def describe_model_package(session: Session, name: str) -> dict[str, Any]:
+    """DescribeModelPackage of a version (its ARN or ``group/version``), plus its ``Lineage``.
+
+    Raises:
+        ValidationError: ``name`` is neither form.
+        NotFoundError: no such group or version.
+    """
+    from sabio import registry
+
+    return model_package(registry.describe_model_package(session.settings, name), session)
+
+
+def describe_model_package_group(session: Session, name: str) -> dict[str, Any]:
+    """DescribeModelPackageGroup of the group ``name``.
+
+    Raises:
+        NotFoundError: no such group (with a "Did you mean" hint).
+    """
+    return model_package_group(session.catalog.model_packages().group(name), session)
+
+
+def list_model_package_groups(
+    session: Session, name_contains: str | None = None, max_results: int | None = 100
+) -> dict[str, Any]:
+    """ListModelPackageGroups, newest first."""
+    groups = session.catalog.model_packages().groups(name_contains=name_contains, limit=max_results)
+    return {
+        "ModelPackageGroupSummaryList": [
+            {
+                key: value
+                for key, value in model_package_group(group, session).items()
+                if key != "CreatedBy"
+            }
+            for group in groups
+        ]
+    }
+
+
+def list_model_packages(
+    session: Session,
+    model_package_group_name: str | None = None,
+    model_approval_status: str | None = None,
+    sort_order: str = "Descending",
+    max_results: int | None = 100,
+) -> dict[str, Any]:
+    """ListModelPackages (of one group, or all), by creation time.
+
+    Raises:
+        NotFoundError: the group does not exist.
+        ValidationError: a bad approval status or sort order.
+    """
+    from sabio.exceptions import ValidationError
+    from sabio.registry import check_approval_status
+
+    if sort_order not in ("Ascending", "Descending"):
+        raise ValidationError(
+            f"sort_order must be 'Ascending' or 'Descending', got {sort_order!r}."
+        )
+    if model_approval_status is not None:
+        check_approval_status(model_approval_status)
+    packages = session.catalog.model_packages()
+    if model_package_group_name is not None:
+        packages.group(model_package_group_name)
+    records = packages.list(
+        model_package_group_name,
+        approval_status=model_approval_status,
+        descending=sort_order == "Descending",
+        limit=max_results,
+    )
+    return {"ModelPackageSummaryList": [model_package_summary(r, session) for r in records]}
+
+
+def model_package_group(record: ModelPackageGroupRecord, session: Session) -> dict[str, Any]:
+    """DescribeModelPackageGroup of a group record."""
+    from sabio.registry import group_arn
+
+    description: dict[str, Any] = {
+        "ModelPackageGroupName": record.name,
+        "ModelPackageGroupArn": group_arn(session.settings, record.name),
+        "CreationTime": _time(record.created_at),
+        "CreatedBy": {"UserProfileName": record.created_by},
+        "ModelPackageGroupStatus": "Completed",
+    }
+    if record.description:
+        description["ModelPackageGroupDescription"] = record.description
+    return description
+
+
+def model_package_summary(record: ModelPackageRecord, session: Session) -> dict[str, Any]:
+    """One entry of ListModelPackages."""
+    from sabio.registry import package_arn
+
+    summary: dict[str, Any] = {
+        "ModelPackageName": record.group_name,
+        "ModelPackageGroupName": record.group_name,
+        "ModelPackageVersion": record.version,
+        "ModelPackageArn": package_arn(session.settings, record.group_name, record.version),
+        "CreationTime": _time(record.created_at),
+        "ModelPackageStatus": "Completed",
+        "ModelApprovalStatus": record.approval_status,
+    }
+    if record.spec.get("description"):
+        summary["ModelPackageDescription"] = record.spec["description"]
+    return summary
+
+
+def model_package(record: ModelPackageRecord, session: Session) -> dict[str, Any]:
+    """DescribeModelPackage of a version record, plus sabio's ``Lineage`` and
+    ``ApprovalHistory``."""
+    from sabio.registry import ModelPackageSpec
+
+    spec = ModelPackageSpec.model_validate(record.spec)
+    description = model_package_summary(record, session)
+    description.update(
+        {
+            "InferenceSpecification": spec.inference_specification(),
+            "ModelPackageStatusDetails": {"ValidationStatuses": [], "ImageScanStatuses": []},
+            "CertifyForMarketplace": False,
+            "CreatedBy": {"UserProfileName": record.created_by},
+            "LastModifiedTime": _time(record.last_modified),
+            "LastModifiedBy": {"UserProfileName": record.last_modified_by},
+            "Lineage": record.lineage,
+            "ApprovalHistory": [
+                {
+                    "ModelApprovalStatus": entry.get("status"),
+                    "ChangedBy": entry.get("by"),
+                    "ChangeTime": _time(entry.get("at")),
+                    "ApprovalDescription": entry.get("description"),
+                }
+                for entry in record.approvals
+            ],
+        }
+    )
+    if record.approval_description:
+        description["ApprovalDescription"] = record.approval_description
+    metrics = spec.model_metrics_request()
+    if metrics:
+        description["ModelMetrics"] = metrics
+    if spec.customer_metadata_properties:
+        description["CustomerMetadataProperties"] = dict(spec.customer_metadata_properties)
+    for key, value in (
+        ("Domain", spec.domain),
+        ("Task", spec.task),
+        ("SamplePayloadUrl", spec.sample_payload_url),
+    ):
+        if value:
+            description[key] = value
+    return description

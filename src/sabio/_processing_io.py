@@ -187,8 +187,7 @@ class ProcessingJob:
         record = follow(self.sagemaker_session.settings, self.job_name, print if logs else None)
         if record.status == "Failed":
             raise JobFailedError(
-                f"Error for Processing job {self.job_name}: Failed. Reason: "
-                f"{record.failure_reason}"
+                f"Error for Processing job {self.job_name}: Failed. Reason: {record.failure_reason}"
             )
         if record.status == "Stopped":
             raise JobFailedError(

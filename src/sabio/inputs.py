@@ -38,7 +38,9 @@ class TrainingInput:
         from sabio.workflow.entities import PipelineVariable
 
         # A pipeline variable (a parameter, a step's output) is resolved when the step runs.
-        if not isinstance(s3_data, PipelineVariable) and (not isinstance(s3_data, str) or not s3_data):
+        if not isinstance(s3_data, PipelineVariable) and (
+            not isinstance(s3_data, str) or not s3_data
+        ):
             raise ValidationError(
                 f"TrainingInput needs a URI or path string, got {s3_data!r}. Pass the URI "
                 "returned by Session.upload_data(), a file:// URI or a local path."

@@ -177,7 +177,8 @@ class Processor:
                 for count, item in enumerate(all_inputs, 1)
             ] + [self._input(item, 0, name, bucket, uploads, to) for item, to in code_inputs]
             requested_outputs = [
-                self._output(item, count, name, bucket) for count, item in enumerate(outputs or [], 1)
+                self._output(item, count, name, bucket)
+                for count, item in enumerate(outputs or [], 1)
             ]
             app: dict[str, Any] = {"ImageUri": self.image_uri or "sabio/processing"}
             if entrypoint:
@@ -425,9 +426,7 @@ class ScriptProcessor(Processor):
                 )
             source = str(local)
         destination = f"{_CODE_BASE}/{_CODE_INPUT}"
-        code_input = ProcessingInput(
-            source=source, destination=destination, input_name=_CODE_INPUT
-        )
+        code_input = ProcessingInput(source=source, destination=destination, input_name=_CODE_INPUT)
         return [*self.command, f"{destination}/{file_name}"], [(code_input, None)]
 
 

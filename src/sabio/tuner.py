@@ -195,7 +195,6 @@ class HyperparameterTuner:
         except PydanticError as exc:
             raise ValidationError(explain(exc, name)) from None
 
-
     def _job_config(self) -> dict[str, Any]:
         """``HyperParameterTuningJobConfig`` of the tuning job (SageMaker's request shape)."""
         config: dict[str, Any] = {

@@ -7,7 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _processing, _train, _transform, _tuning
+from sabio.cli import (
+    _data,
+    _endpoints,
+    _jobs,
+    _models,
+    _processing,
+    _train,
+    _transform,
+    _tuning,
+)
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -25,6 +34,7 @@ app.command("train")(_train.train)
 app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
+app.add_typer(_models.app, name="models")
 app.command("tune")(_tuning.tune)
 app.add_typer(_processing.app, name="processing")
 

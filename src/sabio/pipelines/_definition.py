@@ -22,7 +22,6 @@ from sabio.pipelines._references import (
     EXECUTION_VARIABLES,
     PropertyPath,
     iter_references,
-    parse_property,
 )
 
 __all__ = [
@@ -264,7 +263,9 @@ def check_definition(definition: PipelineDefinition) -> dict[str, set[str]]:
                     f"Known: {', '.join(sorted(EXECUTION_VARIABLES))}."
                 )
         if step.Type == "Condition":
-            conditions = step.Arguments.get("Conditions") if isinstance(step.Arguments, dict) else None
+            conditions = (
+                step.Arguments.get("Conditions") if isinstance(step.Arguments, dict) else None
+            )
             types: dict[str, str] = {p.Name: p.Type for p in definition.Parameters}
             check_conditions(step.Name, conditions, types)
     graph = dependencies(definition)
@@ -306,7 +307,7 @@ def _check_cycles(graph: dict[str, set[str]]) -> None:
         state[name] = 1
         for upstream in sorted(graph.get(name, ())):
             if state.get(upstream) == 1:
-                cycle = path[path.index(upstream) :] + [upstream] if upstream in path else []
+                cycle = [*path[path.index(upstream):], upstream] if upstream in path else []
                 shown = " -> ".join(reversed(cycle or [name, upstream]))
                 raise ValidationError(
                     f"Step {name!r} is in a dependency cycle ({shown}): a step cannot depend, "

@@ -48,12 +48,16 @@ def upsert_pipeline(
     """
     parsed = parse_definition(definition)
     check_definition(parsed)
-    return Catalog.open(settings).pipelines().upsert(
-        name,
-        parsed.model_dump(mode="json", exclude_none=True),
-        display_name=display_name,
-        description=description,
-        role_arn=role_arn,
+    return (
+        Catalog.open(settings)
+        .pipelines()
+        .upsert(
+            name,
+            parsed.model_dump(mode="json", exclude_none=True),
+            display_name=display_name,
+            description=description,
+            role_arn=role_arn,
+        )
     )
 
 
@@ -208,7 +212,9 @@ def retry_execution(settings: Settings, execution_id: str) -> str:
     return execution_id
 
 
-def wait_execution(settings: Settings, execution_id: str, timeout: float | None = None) -> JobRecord:
+def wait_execution(
+    settings: Settings, execution_id: str, timeout: float | None = None
+) -> JobRecord:
     """Block until an execution ends (Succeeded, Failed or Stopped).
 
     Raises:

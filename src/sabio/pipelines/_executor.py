@@ -35,7 +35,7 @@ from sabio.pipelines._references import Resolver, navigate
 from sabio.pipelines._spec import ExecutionSpec, execution_arn, pipeline_arn
 from sabio.supervision import failure_reason
 
-__all__ = ["Executor", "STEP_FAILURE"]
+__all__ = ["STEP_FAILURE", "Executor"]
 
 STEP_FAILURE = "Step failure: One or multiple steps failed."
 _Runner = Callable[[StepContext, str, dict[str, Any]], StepOutcome]

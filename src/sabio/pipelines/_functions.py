@@ -172,8 +172,8 @@ def run_callback(
 
 def _answer(settings: Settings, token: str, body: dict[str, Any]) -> str:
     """Write a callback's answer for the execution waiting on ``token``; return its id."""
-    for record in Catalog.open(settings).jobs(PIPELINE_EXECUTION).list(
-        status="Executing", limit=None
+    for record in (
+        Catalog.open(settings).jobs(PIPELINE_EXECUTION).list(status="Executing", limit=None)
     ):
         for state in (record.details.get("Steps") or {}).values():
             callback = (state.get("Metadata") or {}).get("Callback") or {}

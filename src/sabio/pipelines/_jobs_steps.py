@@ -20,7 +20,7 @@ from sabio.catalog import Catalog, JobRecord
 from sabio.exceptions import SabioError, TimeoutError_
 from sabio.pipelines._context import StepContext, StepFailed, StepOutcome, StepStopped
 
-__all__ = ["run_model", "run_training", "run_transform", "run_tuning", "jsonable"]
+__all__ = ["jsonable", "run_model", "run_training", "run_transform", "run_tuning"]
 
 _ARN = "arn:aws:sagemaker:local:000000000000"
 
@@ -122,9 +122,7 @@ def run_tuning(ctx: StepContext, step: str, arguments: dict[str, Any]) -> StepOu
             tuning.submit(ctx.settings, spec, ctx.store, code_archive=archive)
         except (PydanticError, SabioError) as exc:
             raise _spec_error(step, exc) from None
-    ctx.record_metadata(
-        step, {"TuningJob": {"Arn": f"{_ARN}:hyper-parameter-tuning-job/{name}"}}
-    )
+    ctx.record_metadata(step, {"TuningJob": {"Arn": f"{_ARN}:hyper-parameter-tuning-job/{name}"}})
     ctx.log(f"{step}: tuning job {name}")
     record = _await(
         ctx,

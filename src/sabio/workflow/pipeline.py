@@ -110,9 +110,7 @@ class Pipeline:
         from sabio.exceptions import ConflictError
 
         if self.sagemaker_session.catalog.pipelines().exists(self.name):
-            raise ConflictError(
-                f"Pipeline {self.name!r} already exists: use upsert() or update()."
-            )
+            raise ConflictError(f"Pipeline {self.name!r} already exists: use upsert() or update().")
         return self.upsert(role_arn=role_arn, description=description)
 
     def update(self, role_arn: str | None = None, description: str | None = None, **_: Any) -> Any:
@@ -172,8 +170,7 @@ class Pipeline:
                     "PipelineExecutionArn": _arn(self.name, record.name),
                     "StartTime": _datetime(record.created_at),
                     "PipelineExecutionStatus": record.status,
-                    "PipelineExecutionDisplayName": record.spec.get("display_name")
-                    or record.name,
+                    "PipelineExecutionDisplayName": record.spec.get("display_name") or record.name,
                     "PipelineExecutionFailureReason": record.failure_reason,
                 }
             )
@@ -303,5 +300,3 @@ class PipelineGraph:
     def from_pipeline(cls, pipeline: Pipeline) -> PipelineGraph:
         """The graph of ``pipeline``."""
         return cls(pipeline)
-
-

@@ -9,7 +9,8 @@ Example:
     >>> from sabio.workflow.pipeline_context import PipelineSession
     >>> from sabio.estimator import Estimator
     >>> session = PipelineSession()  # doctest: +SKIP
-    >>> est = Estimator(image_uri="sabio/xgboost:1.7-1", sagemaker_session=session)  # doctest: +SKIP
+    >>> est = Estimator(image_uri="sabio/xgboost:1.7-1",
+    ...                 sagemaker_session=session)  # doctest: +SKIP
     >>> args = est.fit({"train": "s3://bucket/train"})  # doctest: +SKIP
     >>> TrainingStep(name="Train", step_args=args)  # doctest: +SKIP
 """

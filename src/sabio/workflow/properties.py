@@ -66,4 +66,8 @@ class PropertyFile(Entity):
         self.path = path
 
     def to_request(self) -> dict[str, Any]:
-        return {"PropertyFileName": self.name, "OutputName": self.output_name, "FilePath": self.path}
+        return {
+            "PropertyFileName": self.name,
+            "OutputName": self.output_name,
+            "FilePath": self.path,
+        }
