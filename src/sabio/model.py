@@ -191,6 +191,7 @@ class Model:
         self.name, self._created = name, True
         return name
 
+    @runnable_by_pipeline
     def register(
         self,
         content_types: list[str] | None = None,

@@ -307,7 +307,7 @@ def _check_cycles(graph: dict[str, set[str]]) -> None:
         state[name] = 1
         for upstream in sorted(graph.get(name, ())):
             if state.get(upstream) == 1:
-                cycle = [*path[path.index(upstream):], upstream] if upstream in path else []
+                cycle = [*path[path.index(upstream) :], upstream] if upstream in path else []
                 shown = " -> ".join(reversed(cycle or [name, upstream]))
                 raise ValidationError(
                     f"Step {name!r} is in a dependency cycle ({shown}): a step cannot depend, "

@@ -20,7 +20,7 @@ from typing import Any
 
 from sabio.catalog import Catalog
 from sabio.exceptions import SabioError
-from sabio.pipelines import _functions, _jobs_steps
+from sabio.pipelines import _functions, _jobs_steps, _more_steps
 from sabio.pipelines._cache import cache_key, find_cached, parse_duration
 from sabio.pipelines._conditions import evaluate
 from sabio.pipelines._context import StepContext, StepFailed, StepOutcome, StepStopped
@@ -47,6 +47,8 @@ def _runners() -> dict[str, _Runner]:
         "Tuning": _jobs_steps.run_tuning,
         "Transform": _jobs_steps.run_transform,
         "Model": _jobs_steps.run_model,
+        "Processing": _more_steps.run_processing,
+        "RegisterModel": _more_steps.run_register_model,
     }
     return runners
 

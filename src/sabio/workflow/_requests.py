@@ -226,6 +226,55 @@ def model_request(model: Model, *_: Any, **__: Any) -> dict[str, Any]:
     return {"PrimaryContainer": container, "ExecutionRoleArn": model.role or ""}
 
 
+def register_request(model: Model, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """CreateModelPackage of ``model.register(...)``."""
+    import inspect
+
+    from sabio._model_package import create_model_package_request
+    from sabio.model import Model as ModelClass
+
+    bound = inspect.signature(ModelClass.register).bind(model, *args, **kwargs)
+    bound.apply_defaults()
+    values = dict(bound.arguments)
+    group = values["model_package_group_name"]
+    return create_model_package_request(
+        model_package_group_name=group,
+        model_package_name=values["model_package_name"],
+        container=model._package_container(group, values["image_uri"]),
+        content_types=values["content_types"],
+        response_types=values["response_types"],
+        inference_instances=values["inference_instances"],
+        transform_instances=values["transform_instances"],
+        model_metrics=values["model_metrics"],
+        approval_status=values["approval_status"],
+        description=values["description"],
+        customer_metadata_properties=values["customer_metadata_properties"],
+        domain=values["domain"],
+        task=values["task"],
+        sample_payload_url=values["sample_payload_url"],
+    )
+
+
+def processing_request(processor: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """CreateProcessingJob of ``processor.run(...)`` (without its name): the processor's
+    own request builder, called with the run's arguments."""
+    import inspect
+
+    bound = inspect.signature(type(processor).run).bind(processor, *args, **kwargs)
+    values = {k: v for k, v in bound.arguments.items() if k != "self"}
+    keep = ("inputs", "outputs", "arguments", "code", "source_dir", "dependencies", "kms_key")
+    request: dict[str, Any] = processor._create_job_request(
+        **{k: values.get(k) for k in keep if k in values},
+        job_name=None,
+        experiment_config=None,
+        logs=False,
+        wait=False,
+        **({} if "kms_key" in values else {"kms_key": None}),
+    )
+    request.pop("ProcessingJobName", None)
+    return request
+
+
 def request_for(step_args: _StepArguments, step_name: str) -> dict[str, Any]:
     """The request of a deferred SDK call.
 
@@ -234,6 +283,7 @@ def request_for(step_args: _StepArguments, step_name: str) -> dict[str, Any]:
     """
     from sabio.estimator import EstimatorBase
     from sabio.model import Model
+    from sabio.processing import Processor
     from sabio.transformer import Transformer
     from sabio.tuner import HyperparameterTuner
 
@@ -247,6 +297,10 @@ def request_for(step_args: _StepArguments, step_name: str) -> dict[str, Any]:
         return transform_request(owner, *args, **kwargs)
     if isinstance(owner, Model) and call == "create":
         return model_request(owner, *args, **kwargs)
+    if isinstance(owner, Model) and call == "register":
+        return register_request(owner, *args, **kwargs)
+    if isinstance(owner, Processor) and call == "run":
+        return processing_request(owner, *args, **kwargs)
     raise ValidationError(
         f"Step {step_name!r}: step_args come from {type(owner).__name__}.{call}(), which this "
         "step does not take."
