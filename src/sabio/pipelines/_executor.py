@@ -221,7 +221,7 @@ class Executor:
         cache = step.CacheConfig or {}
         key = None
         if cache.get("Enabled") and step.Type in _cacheable():
-            key = cache_key(self.ctx.store, step.Type, arguments)
+            key = cache_key(self.ctx.store, step.Type, self._identity(step.Type, arguments))
             expire = parse_duration(str(cache.get("ExpireAfter") or "P30D"), step.Name)
             found = find_cached(
                 self.catalog,
@@ -250,6 +250,21 @@ class Executor:
                 self.ctx.log(f"{step.Name}: attempt {attempt} failed ({exc.reason}); retrying")
                 if self.ctx.stopping.wait(delay):
                     raise StepStopped("stopped between retries") from None
+
+    def _identity(self, step_type: str, arguments: Any) -> Any:
+        """What a step's cache key is made of: its arguments, with a transform's model named
+        by what it is (image, artifacts, code) rather than by its per-execution name."""
+        if step_type != "Transform" or not isinstance(arguments, dict):
+            return arguments
+        from sabio.exceptions import NotFoundError
+        from sabio.inference import MODEL
+
+        try:
+            model = self.catalog.jobs(MODEL).get(str(arguments.get("ModelName")))
+        except NotFoundError:
+            return arguments
+        spec = {k: v for k, v in model.spec.items() if k != "model_name"}
+        return {**arguments, "ModelName": spec}
 
     def _resolve(self, step: StepDefinition) -> Any:
         try:

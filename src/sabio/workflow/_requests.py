@@ -261,6 +261,7 @@ def processing_request(processor: Any, *args: Any, **kwargs: Any) -> dict[str, A
     import inspect
 
     bound = inspect.signature(type(processor).run).bind(processor, *args, **kwargs)
+    bound.apply_defaults()
     values = {k: v for k, v in bound.arguments.items() if k != "self"}
     keep = ("inputs", "outputs", "arguments", "code", "source_dir", "dependencies", "kms_key")
     request: dict[str, Any] = processor._create_job_request(
@@ -269,7 +270,6 @@ def processing_request(processor: Any, *args: Any, **kwargs: Any) -> dict[str, A
         experiment_config=None,
         logs=False,
         wait=False,
-        **({} if "kms_key" in values else {"kms_key": None}),
     )
     request.pop("ProcessingJobName", None)
     return request
