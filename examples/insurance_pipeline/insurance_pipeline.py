@@ -240,7 +240,7 @@ execution = pipeline.start()
 execution.wait(delay=5, max_attempts=360)
 first = time.perf_counter() - started
 for step in reversed(execution.list_steps()):
-    print(f"{step["StepName"]:<40}{step['StepStatus']:<11}")
+    print(f"{step['StepName']:<40}{step['StepStatus']:<11}")
 print(f"first run: {first:.1f} s")
 
 # %% [markdown]
@@ -268,5 +268,5 @@ again.wait(delay=5, max_attempts=360)
 second = time.perf_counter() - started
 for step in reversed(again.list_steps()):
     hit = step.get("CacheHitResult", {}).get("SourcePipelineExecutionArn", "")
-    print(f"{step["StepName"]:<40}{step['StepStatus']:<11}{'cache hit' if hit else ''}")
+    print(f"{step['StepName']:<40}{step['StepStatus']:<11}{'cache hit' if hit else ''}")
 print(f"first run {first:.1f} s, cached run {second:.1f} s")

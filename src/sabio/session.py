@@ -155,6 +155,35 @@ class Session:
             print(log.read_text(errors="replace"), end="")
 
     # ------------------------------------------------------------- model registry
+    def send_pipeline_execution_step_success(
+        self, CallbackToken: str, OutputParameters: list[dict[str, Any]] | None = None, **_: Any
+    ) -> dict[str, Any]:
+        """Complete a waiting Callback step (SageMaker's SendPipelineExecutionStepSuccess);
+        returns ``{"PipelineExecutionArn": ...}``.
+
+        Raises:
+            NotFoundError: no running step waits for the token.
+        """
+        from sabio.pipelines import PIPELINE_EXECUTION, execution_arn, send_step_success
+
+        execution = send_step_success(self.settings, CallbackToken, OutputParameters)
+        parent = self.catalog.jobs(PIPELINE_EXECUTION).get(execution).parent
+        return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
+
+    def send_pipeline_execution_step_failure(
+        self, CallbackToken: str, FailureReason: str = "", **_: Any
+    ) -> dict[str, Any]:
+        """Fail a waiting Callback step (SageMaker's SendPipelineExecutionStepFailure).
+
+        Raises:
+            NotFoundError: no running step waits for the token.
+        """
+        from sabio.pipelines import PIPELINE_EXECUTION, execution_arn, send_step_failure
+
+        execution = send_step_failure(self.settings, CallbackToken, FailureReason)
+        parent = self.catalog.jobs(PIPELINE_EXECUTION).get(execution).parent
+        return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
+
     def create_model_package_group(
         self, model_package_group_name: str, model_package_group_description: str | None = None
     ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sabio.cli import (
     _endpoints,
     _jobs,
     _models,
+    _pipelines,
     _processing,
     _train,
     _transform,
@@ -37,6 +38,7 @@ app.add_typer(_endpoints.app, name="endpoints")
 app.add_typer(_models.app, name="models")
 app.command("tune")(_tuning.tune)
 app.add_typer(_processing.app, name="processing")
+app.add_typer(_pipelines.app, name="pipelines")
 
 
 def main() -> None:
