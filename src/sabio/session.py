@@ -154,9 +154,12 @@ class Session:
         if log.exists():
             print(log.read_text(errors="replace"), end="")
 
-    # ------------------------------------------------------------- model registry
+    # ------------------------------------------------------------------ pipelines
     def send_pipeline_execution_step_success(
-        self, CallbackToken: str, OutputParameters: list[dict[str, Any]] | None = None, **_: Any
+        self,
+        CallbackToken: str,  # noqa: N803 - the SageMaker API's field names
+        OutputParameters: list[dict[str, Any]] | None = None,  # noqa: N803
+        **_: Any,
     ) -> dict[str, Any]:
         """Complete a waiting Callback step (SageMaker's SendPipelineExecutionStepSuccess);
         returns ``{"PipelineExecutionArn": ...}``.
@@ -171,7 +174,10 @@ class Session:
         return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
 
     def send_pipeline_execution_step_failure(
-        self, CallbackToken: str, FailureReason: str = "", **_: Any
+        self,
+        CallbackToken: str,  # noqa: N803 - the SageMaker API's field names
+        FailureReason: str = "",  # noqa: N803
+        **_: Any,
     ) -> dict[str, Any]:
         """Fail a waiting Callback step (SageMaker's SendPipelineExecutionStepFailure).
 
@@ -184,6 +190,7 @@ class Session:
         parent = self.catalog.jobs(PIPELINE_EXECUTION).get(execution).parent
         return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
 
+    # ------------------------------------------------------------- model registry
     def create_model_package_group(
         self, model_package_group_name: str, model_package_group_description: str | None = None
     ) -> dict[str, Any]:
