@@ -121,7 +121,7 @@ def test_executions_bad_parameter_starts_nothing(sabio_home: Path) -> None:
     upsert_pipeline(
         settings, "typed", {"Parameters": [{"Name": "N", "Type": "Integer"}], "Steps": []}
     )
-    with pytest.raises(ValidationError, match="'N' is a Integer"):
+    with pytest.raises(ValidationError, match="'N' is an Integer"):
         start_execution(settings, "typed", {"N": "many"})
     assert Catalog.open(settings).jobs(PIPELINE_EXECUTION).list() == []
 
