@@ -39,7 +39,7 @@ def _job_seconds(catalog: Any, step: dict[str, Any]) -> float:
     from sabio.processing_jobs import PROCESSING
     from sabio.training import TRAINING
     from sabio.transform import TRANSFORM
-    from sabio.tuning import TUNING
+    from sabio.tuning._kind import TUNING
 
     if step.get("CacheHitResult"):
         return 0.0

@@ -225,3 +225,24 @@ def test_executions_stop_ends_a_waiting_step(sabio_home: Path) -> None:
     assert record.status == "Stopped"
     assert record.details["Steps"]["Wait"]["StepStatus"] == "Stopped"
     assert time.monotonic() - started < 30
+
+
+def test_executions_outlive_the_process_that_started_them(sabio_home: Path) -> None:
+    import subprocess
+    import sys
+
+    settings = load_settings()
+    create_function(settings, "sleep", SLEEP, "fn.handler")
+    upsert_pipeline(settings, "detached", {"Steps": [_lambda("Nap", "sleep", {"s": 2})]})
+    starter = (
+        "from sabio._config import load_settings\n"
+        "from sabio.pipelines import start_execution\n"
+        "print(start_execution(load_settings(), 'detached', {}, trigger='test'))\n"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", starter], capture_output=True, text=True, check=True, timeout=120
+    )
+    execution = started.stdout.strip()  # the starting process has exited by now
+    record = wait_execution(settings, execution, timeout=120)
+    assert record.status == "Succeeded"
+    assert record.spec["trigger"] == "test"
