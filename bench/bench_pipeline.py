@@ -5,7 +5,7 @@ evaluate → condition on R² → register + create model → batch transform; s
 the second start served from the cache) in a fresh workspace, then reads both executions
 from the catalog and prints, for each:
 
-* **wall**: the execution's record, created → ended (what a user waits for);
+* **wall**: ``start()`` → ``wait()`` returned, on a monotonic clock (what a user waits for);
 * **step work**: the longest dependency path through the executed steps, each weighted by
   its job's own time (the job record, submitted → ended; a cache hit does no work);
 * **overhead**: wall − step work, the time the pipeline spends outside its jobs (starting
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -106,8 +107,15 @@ def main() -> int:
             command = [sys.executable, str(EXAMPLE), "--out", str(out)]
             if not args.full:
                 command.append("--fast")
-            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
             rows = analyse(home)
+            # What the user waited, on a monotonic clock (the example prints it): the job
+            # records' wall-clock stamps jump when the machine's clock is stepped.
+            match = re.search(r"first run ([0-9.]+) s, cached run ([0-9.]+) s", done.stdout)
+            if match:
+                for row, waited in zip(rows, match.groups(), strict=False):
+                    row["overhead"] += float(waited) - row["wall"]
+                    row["wall"] = float(waited)
             first.append(rows[0])
             cached.append(rows[1])
     print(f"insurance pipeline ({'full' if args.full else 'fast'} settings), {args.runs} run(s)")
