@@ -11,19 +11,20 @@ from tests._wait import wait_until
 
 from sabio._config import load_settings
 from sabio.catalog import Catalog
-from sabio.exceptions import ValidationError
+from sabio.exceptions import NotFoundError, ValidationError
 from sabio.pipelines import (
     FUNCTION_ARN,
     PIPELINE_EXECUTION,
     create_function,
     describe_execution,
     retry_execution,
-    send_step_success,
+    send_step_failure,
     start_execution,
     stop_execution,
     upsert_pipeline,
     wait_execution,
 )
+from sabio.session import Session
 
 SLEEP = (
     "import time\n"
@@ -194,9 +195,11 @@ def test_executions_callback_completed_by_token(sabio_home: Path) -> None:
         state = describe_execution(settings, execution).details.get("Steps", {}).get("Approve")
         return ((state or {}).get("Metadata") or {}).get("Callback", {}).get("CallbackToken")
 
-    send_step_success(
-        settings, wait_until(token, 60, "the callback token"), [{"Name": "score", "Value": "0.8"}]
+    answer = Session().send_pipeline_execution_step_success(
+        CallbackToken=wait_until(token, 60, "the callback token"),
+        OutputParameters=[{"Name": "score", "Value": "0.8"}],
     )
+    assert answer["PipelineExecutionArn"].endswith(f"pipeline/callback/execution/{execution}")
     record = wait_execution(settings, execution, timeout=120)
     assert record.status == "Succeeded"
     assert record.details["Steps"]["Approve"]["Properties"] == {"OutputParameters": {"score": 0.8}}
@@ -246,3 +249,27 @@ def test_executions_outlive_the_process_that_started_them(sabio_home: Path) -> N
     record = wait_execution(settings, execution, timeout=120)
     assert record.status == "Succeeded"
     assert record.spec["trigger"] == "test"
+
+
+def test_executions_callback_failure_fails_the_execution(sabio_home: Path) -> None:
+    settings = load_settings()
+    callback = {
+        "Name": "Review",
+        "Type": "Callback",
+        "SqsQueueUrl": "local://q",
+        "Arguments": {},
+        "OutputParameters": [],
+    }
+    upsert_pipeline(settings, "review", {"Steps": [callback]})
+    execution = start_execution(settings, "review", {})
+
+    def token() -> str | None:
+        state = describe_execution(settings, execution).details.get("Steps", {}).get("Review")
+        return ((state or {}).get("Metadata") or {}).get("Callback", {}).get("CallbackToken")
+
+    send_step_failure(settings, wait_until(token, 60, "the callback token"), "rejected by QA")
+    record = wait_execution(settings, execution, timeout=60)
+    assert record.status == "Failed"
+    assert record.details["Steps"]["Review"]["FailureReason"] == "rejected by QA"
+    with pytest.raises(NotFoundError, match="No executing pipeline step waits"):
+        send_step_failure(settings, "no-such-token", "x")
