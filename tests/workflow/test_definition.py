@@ -173,3 +173,40 @@ def test_definition_pipeline_variable_cannot_become_text(sabio_home: Path) -> No
         str(ParameterString("Name"))
     with pytest.raises(ValidationError, match="default_value 'x' \\(str\\) is not a Integer"):
         ParameterInteger("N", "x")  # type: ignore[arg-type]
+
+
+def test_definition_processing_step_is_stable_across_builds(
+    sabio_home: Path, tmp_path: Path
+) -> None:
+    from sabio.processing import ProcessingInput, ProcessingOutput
+    from sabio.sklearn.processing import SKLearnProcessor
+    from sabio.workflow.steps import ProcessingStep
+
+    code = tmp_path / "prep.py"
+    code.write_text("print('hi')\n")
+    session = PipelineSession()
+    data = ParameterString("Data", "s3://sabio-default/raw")
+    processor = SKLearnProcessor("1.2-1", instance_type="local", sagemaker_session=session)
+    step = ProcessingStep(
+        name="Prep",
+        step_args=processor.run(
+            code=str(code),
+            inputs=[ProcessingInput(source=data, destination="/opt/ml/processing/input")],
+            outputs=[ProcessingOutput(output_name="train", source="/opt/ml/processing/train")],
+            arguments=["--input=/opt/ml/processing/input"],
+        ),
+        property_files=[PropertyFile("Report", "train", "report.json")],
+    )
+    pipeline = Pipeline(name="prep", parameters=[data], steps=[step], sagemaker_session=session)
+    first = json.loads(pipeline.definition())["Steps"][0]
+    assert first["Type"] == "Processing"
+    assert first["PropertyFiles"] == [
+        {"PropertyFileName": "Report", "OutputName": "train", "FilePath": "report.json"}
+    ]
+    inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in first["Arguments"]["ProcessingInputs"]}
+    assert inputs["input-1"] == {"Get": "Parameters.Data"}
+    code_uri = next(uri for name, uri in inputs.items() if name != "input-1")
+    assert session.store.exists(f"{code_uri.rstrip('/')}/prep.py") or session.store.exists(code_uri)
+    assert json.loads(pipeline.definition())["Steps"][0] == first  # same code, same request
+    code.write_text("print('changed')\n")
+    assert json.loads(pipeline.definition())["Steps"][0] != first

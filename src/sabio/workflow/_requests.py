@@ -266,13 +266,40 @@ def processing_request(processor: Any, *args: Any, **kwargs: Any) -> dict[str, A
     keep = ("inputs", "outputs", "arguments", "code", "source_dir", "dependencies", "kms_key")
     request: dict[str, Any] = processor._create_job_request(
         **{k: values.get(k) for k in keep if k in values},
-        job_name=None,
+        job_name=_stable_job_name(processor, values),
         experiment_config=None,
         logs=False,
         wait=False,
     )
     request.pop("ProcessingJobName", None)
     return request
+
+
+def _stable_job_name(processor: Any, values: dict[str, Any]) -> str:
+    """A processing step's job name made from what it runs (its code's bytes and its
+    arguments): the code upload and default output paths carry it, so an unchanged step
+    keeps its request, and its cache, when the definition is built again."""
+    from sabio.workflow.entities import serialize
+
+    digest = hashlib.sha256()
+    for key in ("code", "source_dir"):
+        local = values.get(key)
+        path = Path(local) if isinstance(local, str) and "://" not in local else None
+        if path is not None and path.is_file():
+            digest.update(path.read_bytes())
+        elif path is not None and path.is_dir():
+            for item in sorted(p for p in path.rglob("*") if p.is_file()):
+                digest.update(item.relative_to(path).as_posix().encode() + item.read_bytes())
+    described = {
+        key: [serialize(vars(item)) for item in value]
+        if isinstance(value, list) and key in ("inputs", "outputs")
+        else serialize(value)
+        for key, value in values.items()
+        if key not in ("wait", "logs", "job_name")
+    }
+    digest.update(json.dumps(described, sort_keys=True, default=str).encode())
+    base = processor.base_job_name or processor._default_base_name()
+    return f"{base[:40].rstrip('-')}-{digest.hexdigest()[:16]}"
 
 
 def request_for(step_args: _StepArguments, step_name: str) -> dict[str, Any]:
