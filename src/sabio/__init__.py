@@ -73,6 +73,7 @@ _SUBMODULES = frozenset(
         "inputs",
         "local",
         "model",
+        "model_metrics",
         "model_monitor",
         "parameter",
         "predictor",

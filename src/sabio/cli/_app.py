@@ -7,7 +7,18 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _run, _train, _transform, _tuning
+from sabio.cli import (
+    _data,
+    _endpoints,
+    _jobs,
+    _models,
+    _pipelines,
+    _processing,
+    _run,
+    _train,
+    _transform,
+    _tuning,
+)
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -25,11 +36,14 @@ app.command("train")(_train.train)
 app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
+app.add_typer(_models.app, name="models")
 app.command("tune")(_tuning.tune)
 # Everything after FILE belongs to the script, options included.
 app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     _run.run
 )
+app.add_typer(_processing.app, name="processing")
+app.add_typer(_pipelines.app, name="pipelines")
 
 
 def main() -> None:
