@@ -207,15 +207,21 @@ def test_bad_input_leaves_no_record(settings: Settings, tmp_path: Path) -> None:
         "prep-empty",
         script,
         [],
-        inputs=[{"name": "raw", "uri": "s3://bucket/nothing", "local_path": "/opt/ml/processing/i"}],
+        inputs=[
+            {"name": "raw", "uri": "s3://bucket/nothing", "local_path": "/opt/ml/processing/i"}
+        ],
     )
-    with pytest.raises(ValidationError, match="Input 'raw' of processing job 'prep-empty' is empty"):
+    with pytest.raises(
+        ValidationError, match="Input 'raw' of processing job 'prep-empty' is empty"
+    ):
         start_processing_job(settings, empty)
     missing = _spec(
         "prep-missing",
         script,
         [],
-        inputs=[{"name": "raw", "uri": str(tmp_path / "nope"), "local_path": "/opt/ml/processing/i"}],
+        inputs=[
+            {"name": "raw", "uri": str(tmp_path / "nope"), "local_path": "/opt/ml/processing/i"}
+        ],
     )
     with pytest.raises(NotFoundError, match="does not exist"):
         start_processing_job(settings, missing)

@@ -41,7 +41,11 @@ def _request(**changes: Any) -> dict[str, Any]:
             ]
         },
         "ProcessingResources": {
-            "ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 5}
+            "ClusterConfig": {
+                "InstanceCount": 2,
+                "InstanceType": "ml.m5.large",
+                "VolumeSizeInGB": 5,
+            }
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": 600},
         "AppSpecification": {
@@ -129,9 +133,7 @@ def test_duplicate_input_names_and_missing_entrypoint_are_refused() -> None:
     with pytest.raises(ValidationError, match="two inputs named 'raw'"):
         ProcessingJobSpec.from_create_processing_job(request)
     with pytest.raises(ValidationError, match="ContainerEntrypoint is required"):
-        ProcessingJobSpec.from_create_processing_job(
-            _request(AppSpecification={"ImageUri": "x"})
-        )
+        ProcessingJobSpec.from_create_processing_job(_request(AppSpecification={"ImageUri": "x"}))
 
 
 def test_bad_job_name_and_dataset_definition_are_refused() -> None:

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
 
 from sabio.exceptions import ValidationError
 from sabio.processing_jobs._paths import PROCESSING_ROOT, is_under
@@ -131,9 +132,10 @@ class ProcessingJobSpec(_Model):
                         "names must be unique."
                     )
                 seen.add(item.name)
-                if not is_under(item.local_path, PROCESSING_ROOT) or item.local_path.rstrip(
-                    "/"
-                ) == PROCESSING_ROOT:
+                if (
+                    not is_under(item.local_path, PROCESSING_ROOT)
+                    or item.local_path.rstrip("/") == PROCESSING_ROOT
+                ):
                     where = "destination" if role == "input" else "source"
                     raise ValidationError(
                         f"Processing job {job!r}: {role} {item.name!r} has {where} "
@@ -195,9 +197,7 @@ class ProcessingJobSpec(_Model):
             for error in exc.errors():
                 where = ".".join(str(p) for p in error["loc"]) or "job"
                 parts.append(f"{where}: {error['msg']} (got {error.get('input')!r})")
-            raise ValidationError(
-                f"Invalid processing job {name!r}: " + "; ".join(parts)
-            ) from None
+            raise ValidationError(f"Invalid processing job {name!r}: " + "; ".join(parts)) from None
         spec.check()
         return spec
 
