@@ -14,6 +14,7 @@ from sabio.catalog._records import (
     RecordKind,
     StatusEvent,
 )
+from sabio.catalog._schedules import RunRecord, ScheduleRecord, Schedules
 
 __all__ = [
     "HEAD_REVISION",
@@ -23,5 +24,8 @@ __all__ = [
     "Jobs",
     "MetricRecord",
     "RecordKind",
+    "RunRecord",
+    "ScheduleRecord",
+    "Schedules",
     "StatusEvent",
 ]

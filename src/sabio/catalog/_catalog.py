@@ -9,6 +9,7 @@ from sabio.catalog._engine import engine_for
 from sabio.catalog._jobs import Jobs
 from sabio.catalog._migrate import migrate
 from sabio.catalog._records import RecordKind
+from sabio.catalog._schedules import Schedules
 
 __all__ = ["Catalog"]
 
@@ -49,3 +50,7 @@ class Catalog:
         if jobs is None or jobs.kind != kind:
             jobs = self._jobs[kind.name] = Jobs(self.engine, kind)
         return jobs
+
+    def schedules(self) -> Schedules:
+        """The schedules of this workspace and their run history."""
+        return Schedules(self.engine)
