@@ -29,6 +29,7 @@ from sabio.exceptions import NotFoundError, TimeoutError_
 from sabio.inference import MODEL
 from sabio.processing import Processor
 from sabio.processing_jobs import PROCESSING
+from sabio.scheduling import SCHEDULER, start_scheduler
 from sabio.serving._kind import ENDPOINT
 from sabio.session import Session
 from sabio.supervision import JobKind
@@ -120,6 +121,10 @@ def _process(session: Session, tmp: Path, name: str, instance_type: str) -> None
     processor.run(job_name=name, wait=False, logs=False)
 
 
+def _schedule(session: Session, tmp: Path, name: str, instance_type: str) -> None:
+    start_scheduler(session.settings, poll_seconds=0.5, exclusive=False, name=name)
+
+
 def _endpoint(session: Session, tmp: Path, name: str, instance_type: str) -> None:
     model, _ = _model(session, tmp)
     serving.create_endpoint(session.settings, name, model, instance_type=instance_type, wait=False)
@@ -131,6 +136,7 @@ CASES = [
     Case(TRANSFORM, _transform, "InProgress", "Stopped", "Starting transform job", True),
     Case(ENDPOINT, _endpoint, "InService", "Deleting", None, admission=False),
     Case(PROCESSING, _process, "InProgress", "Stopped", "sleeper started", admission=True),
+    Case(SCHEDULER, _schedule, "InProgress", "Stopped", "started (every 0.5 s)", admission=False),
 ]
 BACKENDS = ["local"]
 

@@ -7,7 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _processing, _train, _transform, _tuning
+from sabio.cli import (
+    _data,
+    _endpoints,
+    _jobs,
+    _processing,
+    _scheduling,
+    _train,
+    _transform,
+    _tuning,
+)
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -27,6 +36,8 @@ app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
 app.command("tune")(_tuning.tune)
 app.add_typer(_processing.app, name="processing")
+app.add_typer(_scheduling.scheduler_app, name="scheduler")
+app.add_typer(_scheduling.schedules_app, name="schedules")
 
 
 def main() -> None:

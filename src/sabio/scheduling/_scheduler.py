@@ -25,7 +25,11 @@ def running_schedulers(settings: Settings) -> list[JobRecord]:
 
 
 def start_scheduler(
-    settings: Settings, *, poll_seconds: float = 5.0, exclusive: bool = True
+    settings: Settings,
+    *,
+    poll_seconds: float = 5.0,
+    exclusive: bool = True,
+    name: str | None = None,
 ) -> str:
     """Start the workspace's scheduler as a supervised process; return its job name.
 
@@ -33,6 +37,7 @@ def start_scheduler(
         poll_seconds: how often it looks at the schedules and trigger prefixes.
         exclusive: refuse when a scheduler already runs (False starts another one: they
             share the work without ever starting a run twice).
+        name: its job name (default ``scheduler-<timestamp>``).
 
     Raises:
         ConflictError: a scheduler is running (with ``exclusive``).
@@ -44,7 +49,7 @@ def start_scheduler(
                 f"A scheduler is already running on this workspace ({running[0].name}, pid "
                 f"{running[0].supervisor_pid}). Stop it first with `sabio scheduler stop`."
             )
-    spec = SchedulerSpec(name=unique_name("scheduler"), poll_seconds=poll_seconds)
+    spec = SchedulerSpec(name=name or unique_name("scheduler"), poll_seconds=poll_seconds)
     Catalog.open(settings).jobs(SCHEDULER).create(
         spec.name, spec.model_dump(mode="json"), status="InProgress", message="Starting"
     )
