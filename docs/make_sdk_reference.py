@@ -30,6 +30,7 @@ MODULES = (
     "sabio.parameter",
     "sabio.tuner",
     "sabio.model",
+    "sabio.model_metrics",
     "sabio.predictor",
     "sabio.serializers",
     "sabio.deserializers",

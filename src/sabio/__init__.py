@@ -65,6 +65,7 @@ _SUBMODULES = frozenset(
         "image_uris",
         "inputs",
         "model",
+        "model_metrics",
         "model_monitor",
         "parameter",
         "predictor",

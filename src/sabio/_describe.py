@@ -12,22 +12,52 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sabio.catalog import JobRecord
+from sabio._config import Settings
+from sabio.catalog import (
+    Catalog,
+    JobRecord,
+    ModelPackageGroupRecord,
+    ModelPackageRecord,
+    PipelineRecord,
+)
 from sabio.serving._spec import EndpointSpec
 from sabio.training._kind import TRAINING
 
-if TYPE_CHECKING:
-    from sabio.session import Session
+
+class Session(Protocol):
+    """What the ``describe_*`` functions need of a session (``sabio.Session`` has it); a
+    protocol, so the pipelines engine below the SDK can render Describe* shapes too."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def boto_region_name(self) -> str: ...
+
 
 __all__ = [
     "describe_endpoint",
+    "describe_model_package",
+    "describe_model_package_group",
     "describe_processing_job",
     "describe_training_job",
     "describe_transform_job",
     "describe_tuning_job",
     "endpoint",
+    "list_model_package_groups",
+    "list_model_packages",
+    "model",
+    "model_package",
+    "model_package_group",
+    "model_package_summary",
+    "pipeline",
+    "pipeline_execution",
+    "pipeline_execution_steps",
     "processing_job",
     "training_job",
     "transform_job",
@@ -397,4 +427,242 @@ def endpoint(record: JobRecord, region: str) -> dict[str, Any]:
         }
     if record.failure_reason:
         description["FailureReason"] = record.failure_reason
+    return description
+
+
+def model(record: JobRecord) -> dict[str, Any]:
+    """DescribeModel of a model record."""
+    spec = record.spec
+    environment = dict(spec.get("environment") or {})
+    if spec.get("entry_point"):
+        environment["SAGEMAKER_PROGRAM"] = spec["entry_point"]
+    if spec.get("source_dir"):
+        environment["SAGEMAKER_SUBMIT_DIRECTORY"] = spec["source_dir"]
+    return {
+        "ModelName": record.name,
+        "ModelArn": f"{_ARN}:model/{record.name}",
+        "PrimaryContainer": {
+            "Image": spec.get("image"),
+            "ModelDataUrl": spec.get("model_data_url"),
+            "Environment": environment,
+        },
+        "CreationTime": _time(record.created_at),
+    }
+
+
+def pipeline(record: PipelineRecord) -> dict[str, Any]:
+    """DescribePipeline of a pipeline record."""
+    return {
+        "PipelineArn": f"{_ARN}:pipeline/{record.name.lower()}",
+        "PipelineName": record.name,
+        "PipelineDisplayName": record.display_name or record.name,
+        "PipelineDefinition": json.dumps(record.definition),
+        "PipelineDescription": record.description,
+        "RoleArn": record.role_arn,
+        "PipelineStatus": "Active",
+        "PipelineVersionId": record.version,
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+    }
+
+
+def _execution_arn(record: JobRecord) -> str:
+    return f"{_ARN}:pipeline/{str(record.parent or '').lower()}/execution/{record.name}"
+
+
+def pipeline_execution(record: JobRecord) -> dict[str, Any]:
+    """DescribePipelineExecution of an execution record (plus its ``PipelineParameters``)."""
+    spec = record.spec
+    description: dict[str, Any] = {
+        "PipelineArn": f"{_ARN}:pipeline/{str(record.parent or '').lower()}",
+        "PipelineExecutionArn": _execution_arn(record),
+        "PipelineExecutionDisplayName": spec.get("display_name") or record.name,
+        "PipelineExecutionStatus": record.status,
+        "PipelineExecutionDescription": spec.get("description"),
+        "PipelineParameters": [
+            {"Name": k, "Value": _encode(v) if not isinstance(v, bool) else str(v).lower()}
+            for k, v in (spec.get("parameters") or {}).items()
+        ],
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "PipelineVersionId": spec.get("pipeline_version"),
+    }
+    if spec.get("trigger"):
+        description["Trigger"] = spec["trigger"]
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    return description
+
+
+def pipeline_execution_steps(record: JobRecord) -> list[dict[str, Any]]:
+    """ListPipelineExecutionSteps of an execution record: newest started first."""
+    steps = []
+    for state in (record.details.get("Steps") or {}).values():
+        step: dict[str, Any] = {
+            "StepName": state["StepName"],
+            "StepDisplayName": state.get("StepDisplayName"),
+            "StepDescription": state.get("StepDescription"),
+            "StartTime": _time(state.get("StartTime")),
+            "EndTime": _time(state.get("EndTime")),
+            "StepStatus": state.get("StepStatus"),
+            "AttemptCount": state.get("AttemptCount", 0),
+            "Metadata": state.get("Metadata") or {},
+        }
+        if state.get("CacheHitResult"):
+            step["CacheHitResult"] = state["CacheHitResult"]
+        if state.get("FailureReason"):
+            step["FailureReason"] = state["FailureReason"]
+        steps.append(step)
+    steps.sort(key=lambda s: s["StartTime"] or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
+    return steps
+
+
+# ------------------------------------------------------------------ model registry
+def describe_model_package(session: Session, name: str) -> dict[str, Any]:
+    """DescribeModelPackage of a version (its ARN or ``group/version``), plus its ``Lineage``.
+
+    Raises:
+        ValidationError: ``name`` is neither form.
+        NotFoundError: no such group or version.
+    """
+    from sabio import registry
+
+    return model_package(registry.describe_model_package(session.settings, name), session)
+
+
+def describe_model_package_group(session: Session, name: str) -> dict[str, Any]:
+    """DescribeModelPackageGroup of the group ``name``.
+
+    Raises:
+        NotFoundError: no such group (with a "Did you mean" hint).
+    """
+    return model_package_group(session.catalog.model_packages().group(name), session)
+
+
+def list_model_package_groups(
+    session: Session, name_contains: str | None = None, max_results: int | None = 100
+) -> dict[str, Any]:
+    """ListModelPackageGroups, newest first."""
+    groups = session.catalog.model_packages().groups(name_contains=name_contains, limit=max_results)
+    return {
+        "ModelPackageGroupSummaryList": [
+            {
+                key: value
+                for key, value in model_package_group(group, session).items()
+                if key != "CreatedBy"
+            }
+            for group in groups
+        ]
+    }
+
+
+def list_model_packages(
+    session: Session,
+    model_package_group_name: str | None = None,
+    model_approval_status: str | None = None,
+    sort_order: str = "Descending",
+    max_results: int | None = 100,
+) -> dict[str, Any]:
+    """ListModelPackages (of one group, or all), by creation time.
+
+    Raises:
+        NotFoundError: the group does not exist.
+        ValidationError: a bad approval status or sort order.
+    """
+    from sabio.exceptions import ValidationError
+    from sabio.registry import check_approval_status
+
+    if sort_order not in ("Ascending", "Descending"):
+        raise ValidationError(
+            f"sort_order must be 'Ascending' or 'Descending', got {sort_order!r}."
+        )
+    if model_approval_status is not None:
+        check_approval_status(model_approval_status)
+    packages = session.catalog.model_packages()
+    if model_package_group_name is not None:
+        packages.group(model_package_group_name)
+    records = packages.list(
+        model_package_group_name,
+        approval_status=model_approval_status,
+        descending=sort_order == "Descending",
+        limit=max_results,
+    )
+    return {"ModelPackageSummaryList": [model_package_summary(r, session) for r in records]}
+
+
+def model_package_group(record: ModelPackageGroupRecord, session: Session) -> dict[str, Any]:
+    """DescribeModelPackageGroup of a group record."""
+    from sabio.registry import group_arn
+
+    description: dict[str, Any] = {
+        "ModelPackageGroupName": record.name,
+        "ModelPackageGroupArn": group_arn(session.settings, record.name),
+        "CreationTime": _time(record.created_at),
+        "CreatedBy": {"UserProfileName": record.created_by},
+        "ModelPackageGroupStatus": "Completed",
+    }
+    if record.description:
+        description["ModelPackageGroupDescription"] = record.description
+    return description
+
+
+def model_package_summary(record: ModelPackageRecord, session: Session) -> dict[str, Any]:
+    """One entry of ListModelPackages."""
+    from sabio.registry import package_arn
+
+    summary: dict[str, Any] = {
+        "ModelPackageName": record.group_name,
+        "ModelPackageGroupName": record.group_name,
+        "ModelPackageVersion": record.version,
+        "ModelPackageArn": package_arn(session.settings, record.group_name, record.version),
+        "CreationTime": _time(record.created_at),
+        "ModelPackageStatus": "Completed",
+        "ModelApprovalStatus": record.approval_status,
+    }
+    if record.spec.get("description"):
+        summary["ModelPackageDescription"] = record.spec["description"]
+    return summary
+
+
+def model_package(record: ModelPackageRecord, session: Session) -> dict[str, Any]:
+    """DescribeModelPackage of a version record, plus sabio's ``Lineage`` and
+    ``ApprovalHistory``."""
+    from sabio.registry import ModelPackageSpec
+
+    spec = ModelPackageSpec.model_validate(record.spec)
+    description = model_package_summary(record, session)
+    description.update(
+        {
+            "InferenceSpecification": spec.inference_specification(),
+            "ModelPackageStatusDetails": {"ValidationStatuses": [], "ImageScanStatuses": []},
+            "CertifyForMarketplace": False,
+            "CreatedBy": {"UserProfileName": record.created_by},
+            "LastModifiedTime": _time(record.last_modified),
+            "LastModifiedBy": {"UserProfileName": record.last_modified_by},
+            "Lineage": record.lineage,
+            "ApprovalHistory": [
+                {
+                    "ModelApprovalStatus": entry.get("status"),
+                    "ChangedBy": entry.get("by"),
+                    "ChangeTime": _time(entry.get("at")),
+                    "ApprovalDescription": entry.get("description"),
+                }
+                for entry in record.approvals
+            ],
+        }
+    )
+    if record.approval_description:
+        description["ApprovalDescription"] = record.approval_description
+    metrics = spec.model_metrics_request()
+    if metrics:
+        description["ModelMetrics"] = metrics
+    if spec.customer_metadata_properties:
+        description["CustomerMetadataProperties"] = dict(spec.customer_metadata_properties)
+    for key, value in (
+        ("Domain", spec.domain),
+        ("Task", spec.task),
+        ("SamplePayloadUrl", spec.sample_payload_url),
+    ):
+        if value:
+            description[key] = value
     return description

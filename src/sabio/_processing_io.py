@@ -230,7 +230,7 @@ def input_request(
     source = item.source
     if not source:
         raise ValidationError(f"Processing input {name!r} of job {job!r} has no source.")
-    if "://" not in source:
+    if isinstance(source, str) and "://" not in source:
         # SageMaker uploads a local source to the job's input prefix.
         local = Path(source).expanduser()
         if not local.exists():

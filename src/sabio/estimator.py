@@ -21,6 +21,7 @@ from sabio.inputs import TrainingInput
 from sabio.session import Session
 from sabio.training._kind import TRAINING
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from sabio.analytics import TrainingJobAnalytics
@@ -198,6 +199,7 @@ class EstimatorBase:
         return dict(self._hyperparameters)
 
     # ------------------------------------------------------------------- fit
+    @runnable_by_pipeline
     def fit(
         self,
         inputs: str | TrainingInput | dict[str, str | TrainingInput] | None = None,
@@ -261,6 +263,12 @@ class EstimatorBase:
             if isinstance(value, str):
                 channels[name] = ChannelSpec(uri=value)
             elif isinstance(value, TrainingInput):
+                if not isinstance(value.s3_data, str):
+                    raise ValidationError(
+                        f"Channel {name!r} is a pipeline variable, which has a value only in a "
+                        "pipeline: build the estimator with a PipelineSession and use fit() "
+                        "in a TrainingStep."
+                    )
                 channels[name] = ChannelSpec(
                     uri=value.s3_data,
                     distribution=value.distribution,  # type: ignore[arg-type]
@@ -433,6 +441,57 @@ class EstimatorBase:
             wait=wait,
             data_capture_config=data_capture_config,
             **kwargs,
+        )
+
+    def register(
+        self,
+        content_types: list[str] | None = None,
+        response_types: list[str] | None = None,
+        inference_instances: list[str] | None = None,
+        transform_instances: list[str] | None = None,
+        image_uri: str | None = None,
+        model_package_name: str | None = None,
+        model_package_group_name: str | None = None,
+        model_metrics: Any = None,
+        metadata_properties: Any = None,
+        marketplace_cert: bool = False,
+        approval_status: str | None = None,
+        description: str | None = None,
+        compile_model_family: str | None = None,
+        model_name: str | None = None,
+        drift_check_baselines: Any = None,
+        customer_metadata_properties: dict[str, str] | None = None,
+        domain: str | None = None,
+        sample_payload_url: str | None = None,
+        task: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Register the latest job's model as the next version of a model package group
+        (SageMaker's signature); returns a :class:`sabio.model.ModelPackage`.
+
+        ``kwargs`` go to :meth:`create_model` (``entry_point``, ``source_dir``, ``env`` ...);
+        see :meth:`sabio.model.Model.register` for the rest.
+
+        Raises:
+            ValidationError: no completed training job, or no group name.
+            NotFoundError: the group does not exist.
+        """
+        model = self.create_model(name=model_name, **kwargs)
+        return model.register(
+            content_types=content_types,
+            response_types=response_types,
+            inference_instances=inference_instances,
+            transform_instances=transform_instances,
+            model_package_name=model_package_name,
+            model_package_group_name=model_package_group_name,
+            image_uri=image_uri,
+            model_metrics=model_metrics,
+            approval_status=approval_status,
+            description=description,
+            customer_metadata_properties=customer_metadata_properties,
+            domain=domain,
+            task=task,
+            sample_payload_url=sample_payload_url,
         )
 
     def transformer(self, instance_count: int, instance_type: str, **kwargs: Any) -> Any:

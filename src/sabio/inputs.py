@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from sabio.workflow.entities import PipelineVariable
 
 __all__ = ["TrainingInput"]
 
@@ -23,7 +26,7 @@ class TrainingInput:
 
     def __init__(
         self,
-        s3_data: str,
+        s3_data: str | PipelineVariable,
         distribution: str | None = None,
         compression: str | None = None,
         content_type: str | None = None,
@@ -32,7 +35,12 @@ class TrainingInput:
         input_mode: str | None = None,
         **_ignored: Any,
     ) -> None:
-        if not isinstance(s3_data, str) or not s3_data:
+        from sabio.workflow.entities import PipelineVariable
+
+        # A pipeline variable (a parameter, a step's output) is resolved when the step runs.
+        if not isinstance(s3_data, PipelineVariable) and (
+            not isinstance(s3_data, str) or not s3_data
+        ):
             raise ValidationError(
                 f"TrainingInput needs a URI or path string, got {s3_data!r}. Pass the URI "
                 "returned by Session.upload_data(), a file:// URI or a local path."

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 from sabio.exceptions import did_you_mean
 from sabio.session import Session
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from sabio.inference import ModelSpec
 
-__all__ = ["Model"]
+__all__ = ["Model", "ModelPackage"]
 
 # SageMaker deploy() arguments that only matter in the cloud: accepted and ignored.
 _CLOUD_ONLY_DEPLOY_ARGS = frozenset(
@@ -172,6 +173,7 @@ class Model:
             training_job_name=self.training_job_name,
         )
 
+    @runnable_by_pipeline
     def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
         """Record the model in the catalog (once); returns its name.
 
@@ -188,6 +190,106 @@ class Model:
         create_model(self.sagemaker_session.settings, name, self._spec(name))
         self.name, self._created = name, True
         return name
+
+    @runnable_by_pipeline
+    def register(
+        self,
+        content_types: list[str] | None = None,
+        response_types: list[str] | None = None,
+        inference_instances: list[str] | None = None,
+        transform_instances: list[str] | None = None,
+        model_package_name: str | None = None,
+        model_package_group_name: str | None = None,
+        image_uri: str | None = None,
+        model_metrics: Any = None,
+        metadata_properties: Any = None,
+        marketplace_cert: bool = False,
+        approval_status: str | None = None,
+        description: str | None = None,
+        drift_check_baselines: Any = None,
+        customer_metadata_properties: dict[str, str] | None = None,
+        validation_specification: Any = None,
+        domain: str | None = None,
+        task: str | None = None,
+        sample_payload_url: str | None = None,
+        **_ignored: Any,
+    ) -> ModelPackage:
+        """Register this model as the next version of a model package group (SageMaker's
+        signature); returns the version as a :class:`ModelPackage`.
+
+        Script-mode inference code is uploaded and named in the container's environment
+        (``SAGEMAKER_PROGRAM``, ``SAGEMAKER_SUBMIT_DIRECTORY``) as SageMaker does. The version
+        records its lineage: the training job that made ``model_data`` (found by its
+        artifacts), its code hash, data channels with content hashes, hyperparameters and
+        final metrics, and who registered it when.
+
+        Args:
+            content_types / response_types: what the model reads and answers.
+            inference_instances / transform_instances: instance types (recorded).
+            model_package_group_name: the group (create it with
+                ``Session().create_model_package_group``).
+            model_metrics: a :class:`sabio.model_metrics.ModelMetrics`.
+            approval_status: ``PendingManualApproval`` (default), ``Approved``, ``Rejected``.
+
+        Raises:
+            ValidationError: no model data, no group name, or a bad approval status.
+            NotFoundError: the group does not exist.
+
+        Example:
+            >>> package = model.register(content_types=["text/csv"], response_types=["text/csv"],
+            ...                          model_package_group_name="fraud")  # doctest: +SKIP
+            >>> package.model_package_arn  # doctest: +SKIP
+            'arn:aws:sagemaker:us-east-1:000000000000:model-package/fraud/1'
+        """
+        from sabio._model_package import create_model_package_request
+        from sabio.exceptions import ValidationError
+
+        if not self.model_data:
+            raise ValidationError(
+                "register() needs model_data (the model.tar.gz of a training job, or a folder)."
+            )
+        request = create_model_package_request(
+            model_package_group_name=model_package_group_name,
+            model_package_name=model_package_name,
+            container=self._package_container(model_package_group_name, image_uri),
+            content_types=content_types,
+            response_types=response_types,
+            inference_instances=inference_instances,
+            transform_instances=transform_instances,
+            model_metrics=model_metrics,
+            approval_status=approval_status,
+            description=description,
+            customer_metadata_properties=customer_metadata_properties,
+            domain=domain,
+            task=task,
+            sample_payload_url=sample_payload_url,
+        )
+        answer = self.sagemaker_session.create_model_package(request)
+        return ModelPackage(
+            role=self.role,
+            model_package_arn=answer["ModelPackageArn"],
+            sagemaker_session=self.sagemaker_session,
+            predictor_cls=self.predictor_cls,
+        )
+
+    def _package_container(self, group: str | None, image_uri: str | None) -> dict[str, Any]:
+        from sabio._model_package import PROGRAM_ENV, SUBMIT_DIR_ENV
+
+        environment = {str(k): str(v) for k, v in self.env.items()}
+        if self.entry_point:
+            base = unique_name(group or "sabio-model")
+            source = self._source_dir_uri(base)
+            entry = self.entry_point if self.source_dir else Path(self.entry_point).name
+            environment[PROGRAM_ENV] = entry
+            if source:
+                environment[SUBMIT_DIR_ENV] = source
+        container: dict[str, Any] = {"ModelDataUrl": self.model_data}
+        image = image_uri or self.image_uri
+        if image:
+            container["Image"] = image
+        if environment:
+            container["Environment"] = environment
+        return container
 
     def deploy(
         self,
@@ -289,3 +391,86 @@ class Model:
         if self.name:
             delete_model(self.sagemaker_session.settings, self.name)
             self._created = False
+
+
+class ModelPackage(Model):
+    """A registered model version, deployable like a model (SageMaker's ``ModelPackage``).
+
+    Args:
+        role: accepted for compatibility.
+        model_data: unused (the version's container names its model data).
+        algorithm_arn: accepted for compatibility.
+        model_package_arn: the version's ARN (or ``group/version``).
+
+    Example:
+        >>> from sabio.model import ModelPackage
+        >>> package = ModelPackage(role, model_package_arn=arn)  # doctest: +SKIP
+        >>> predictor = package.deploy(instance_type="local")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        role: str | None = None,
+        model_data: str | None = None,
+        algorithm_arn: str | None = None,
+        model_package_arn: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        from sabio.exceptions import ValidationError
+
+        if not model_package_arn:
+            raise ValidationError(
+                "ModelPackage needs model_package_arn (the ARN register() returned, or "
+                "'<group>/<version>')."
+            )
+        super().__init__(model_data=model_data, role=role, **kwargs)
+        self.model_package_arn = model_package_arn
+        self.algorithm_arn = algorithm_arn
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeModelPackage of this version, plus its ``Lineage``."""
+        return self.sagemaker_session.describe_model_package(self.model_package_arn)
+
+    def update_approval_status(
+        self, approval_status: str, approval_description: str | None = None
+    ) -> None:
+        """Set this version's approval status (SageMaker's ``ModelPackage`` method)."""
+        self.sagemaker_session.update_model_package_approval(
+            self.model_package_arn, approval_status, approval_description
+        )
+
+    def _spec(self, name: str) -> ModelSpec:
+        from sabio._model_package import PROGRAM_ENV, SUBMIT_DIR_ENV
+        from sabio.image_uris import builtin_module
+        from sabio.inference import ModelSpec
+
+        description = self.describe()
+        container = description["InferenceSpecification"]["Containers"][0]
+        environment = dict(container.get("Environment") or {})
+        entry = environment.pop(PROGRAM_ENV, None)
+        source = environment.pop(SUBMIT_DIR_ENV, None)
+        environment.update({str(k): str(v) for k, v in self.env.items()})
+        image = container.get("Image")
+        return ModelSpec(
+            model_name=name,
+            image=image,
+            model_data_url=container.get("ModelDataUrl"),
+            environment=environment,
+            entry_point=entry,
+            source_dir=source,
+            builtin_module=None if entry else (builtin_module(image) if image else None),
+            training_job_name=(description.get("Lineage") or {}).get("training_job"),
+        )
+
+    def create(self, instance_type: str | None = None, **_ignored: Any) -> str:
+        """Record a model of this version in the catalog (once); returns its name."""
+        if self._created and self.name:
+            return self.name
+        from sabio.registry import parse_package_name
+        from sabio.serving import create_model
+
+        group, version = parse_package_name(self.model_package_arn)
+        name = self.name or unique_name(f"{group}-v{version}"[:40])
+        create_model(self.sagemaker_session.settings, name, self._spec(name))
+        self.name, self._created = name, True
+        return name

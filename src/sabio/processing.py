@@ -37,6 +37,8 @@ from sabio._processing_io import (
 from sabio.exceptions import ValidationError
 from sabio.session import Session
 from sabio.utils import unique_name
+from sabio.workflow.entities import PipelineVariable
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 __all__ = [
     "FrameworkProcessor",
@@ -102,6 +104,7 @@ class Processor:
         self.arguments: list[str] | None = None
         self._current_job_name: str | None = None
 
+    @runnable_by_pipeline
     def run(
         self,
         inputs: list[ProcessingInput] | None = None,
@@ -191,7 +194,9 @@ class Processor:
             if entrypoint:
                 app["ContainerEntrypoint"] = entrypoint
             if arguments:
-                app["ContainerArguments"] = [str(a) for a in arguments]
+                app["ContainerArguments"] = [
+                    a if isinstance(a, PipelineVariable) else str(a) for a in arguments
+                ]
             request: dict[str, Any] = {
                 "ProcessingJobName": name,
                 "ProcessingInputs": requested_inputs,
@@ -216,8 +221,10 @@ class Processor:
                 request["ExperimentConfig"] = dict(experiment_config)
             if self.tags:
                 request["Tags"] = list(self.tags)
-            # Every rule is checked before the first upload: a refused run leaves nothing.
-            ProcessingJobSpec.from_create_processing_job(request)
+            # Every rule is checked before the first upload: a refused run leaves nothing. A
+            # pipeline step's request may hold pipeline variables: its execution checks it.
+            if not _has_variables(request):
+                ProcessingJobSpec.from_create_processing_job(request)
             for local, uri in uploads:
                 upload(session.store, local, uri)
         self.arguments = list(arguments) if arguments else None
@@ -309,6 +316,7 @@ class ScriptProcessor(Processor):
             network_config=network_config,
         )
 
+    @runnable_by_pipeline
     def run(  # type: ignore[override]
         self,
         code: str,
@@ -421,6 +429,7 @@ class FrameworkProcessor(ScriptProcessor):
             network_config=network_config,
         )
 
+    @runnable_by_pipeline
     def run(  # type: ignore[override]
         self,
         code: str,
@@ -488,3 +497,14 @@ class FrameworkProcessor(ScriptProcessor):
         )
         entrypoint = ["/bin/bash", f"{_CODE_BASE}/entrypoint/runproc.sh"]
         return entrypoint, [(code_input, uri), (entry_input, uri)]
+
+
+def _has_variables(value: Any) -> bool:
+    """Whether a request holds pipeline variables (values known when a pipeline runs)."""
+    if isinstance(value, PipelineVariable):
+        return True
+    if isinstance(value, dict):
+        return any(_has_variables(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_variables(v) for v in value)
+    return False

@@ -154,6 +154,128 @@ class Session:
         if log.exists():
             print(log.read_text(errors="replace"), end="")
 
+    # ------------------------------------------------------------------ pipelines
+    def send_pipeline_execution_step_success(
+        self,
+        CallbackToken: str,  # noqa: N803 - the SageMaker API's field names
+        OutputParameters: list[dict[str, Any]] | None = None,  # noqa: N803
+        **_: Any,
+    ) -> dict[str, Any]:
+        """Complete a waiting Callback step (SageMaker's SendPipelineExecutionStepSuccess);
+        returns ``{"PipelineExecutionArn": ...}``.
+
+        Raises:
+            NotFoundError: no running step waits for the token.
+        """
+        from sabio.pipelines import PIPELINE_EXECUTION, execution_arn, send_step_success
+
+        execution = send_step_success(self.settings, CallbackToken, OutputParameters)
+        parent = self.catalog.jobs(PIPELINE_EXECUTION).get(execution).parent
+        return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
+
+    def send_pipeline_execution_step_failure(
+        self,
+        CallbackToken: str,  # noqa: N803 - the SageMaker API's field names
+        FailureReason: str = "",  # noqa: N803
+        **_: Any,
+    ) -> dict[str, Any]:
+        """Fail a waiting Callback step (SageMaker's SendPipelineExecutionStepFailure).
+
+        Raises:
+            NotFoundError: no running step waits for the token.
+        """
+        from sabio.pipelines import PIPELINE_EXECUTION, execution_arn, send_step_failure
+
+        execution = send_step_failure(self.settings, CallbackToken, FailureReason)
+        parent = self.catalog.jobs(PIPELINE_EXECUTION).get(execution).parent
+        return {"PipelineExecutionArn": execution_arn(str(parent), execution)}
+
+    # ------------------------------------------------------------- model registry
+    def create_model_package_group(
+        self, model_package_group_name: str, model_package_group_description: str | None = None
+    ) -> dict[str, Any]:
+        """Create a model package group; returns ``{"ModelPackageGroupArn": ...}``.
+
+        Raises:
+            ValidationError: a bad name.
+            ConflictError: the group exists already.
+        """
+        from sabio import registry
+
+        record = registry.create_model_package_group(
+            self.settings, model_package_group_name, model_package_group_description
+        )
+        return {"ModelPackageGroupArn": registry.group_arn(self.settings, record.name)}
+
+    def describe_model_package_group(self, model_package_group_name: str) -> dict[str, Any]:
+        """DescribeModelPackageGroup (SageMaker's shape)."""
+        from sabio._describe import describe_model_package_group
+
+        return describe_model_package_group(self, model_package_group_name)
+
+    def list_model_package_groups(
+        self, name_contains: str | None = None, max_results: int | None = 100
+    ) -> dict[str, Any]:
+        """ListModelPackageGroups, newest first (SageMaker's shape)."""
+        from sabio._describe import list_model_package_groups
+
+        return list_model_package_groups(self, name_contains, max_results)
+
+    def create_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Register a version from a CreateModelPackage request; returns
+        ``{"ModelPackageArn": ...}``. Every SDK registration goes through here (so a pipeline
+        session can capture the request instead).
+
+        Raises:
+            ValidationError: a malformed request.
+            NotFoundError: the group does not exist (create it first).
+        """
+        from sabio import registry
+
+        spec = registry.ModelPackageSpec.from_create_model_package(request)
+        return {"ModelPackageArn": registry.create_model_package(self.settings, spec)}
+
+    def describe_model_package(self, model_package_name: str) -> dict[str, Any]:
+        """DescribeModelPackage of a version (ARN or ``group/version``), plus ``Lineage``."""
+        from sabio._describe import describe_model_package
+
+        return describe_model_package(self, model_package_name)
+
+    def list_model_packages(
+        self,
+        model_package_group_name: str | None = None,
+        model_approval_status: str | None = None,
+        sort_order: str = "Descending",
+        max_results: int | None = 100,
+    ) -> dict[str, Any]:
+        """ListModelPackages (SageMaker's shape), by creation time."""
+        from sabio._describe import list_model_packages
+
+        return list_model_packages(
+            self, model_package_group_name, model_approval_status, sort_order, max_results
+        )
+
+    def update_model_package_approval(
+        self,
+        model_package_arn: str,
+        model_approval_status: str,
+        approval_description: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a version's approval status (``sm_client.update_model_package`` in SageMaker);
+        returns ``{"ModelPackageArn": ...}``. The OS user is recorded with the change.
+
+        Raises:
+            ValidationError: a bad ARN or status.
+            NotFoundError: no such version.
+        """
+        from sabio import registry
+
+        record = registry.update_approval(
+            self.settings, model_package_arn, model_approval_status, approval_description
+        )
+        arn = registry.package_arn(self.settings, record.group_name, record.version)
+        return {"ModelPackageArn": arn}
+
 
 def get_execution_role(sagemaker_session: Session | None = None) -> str:
     """Return a harmless local role ARN (sabio needs no IAM role)."""

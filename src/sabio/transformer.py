@@ -19,6 +19,7 @@ from sabio.exceptions import JobFailedError, ValidationError
 from sabio.session import Session
 from sabio.transform._kind import TRANSFORM
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from sabio.catalog import JobRecord
@@ -121,6 +122,7 @@ class Transformer:
         self._current_job_name: str | None = None
         self._reset_output_path = False
 
+    @runnable_by_pipeline
     def transform(
         self,
         data: str,

@@ -39,6 +39,7 @@ from sabio.parameter import (
 )
 from sabio.session import Session
 from sabio.utils import unique_name
+from sabio.workflow.pipeline_context import runnable_by_pipeline
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -180,6 +181,22 @@ class HyperparameterTuner:
             d for d in self.metric_definitions if d.get("Name") not in known
         ]
         definition.pop("code_uri", None)
+        config = self._job_config()
+        request: dict[str, Any] = {
+            "HyperParameterTuningJobName": name,
+            "HyperParameterTuningJobConfig": config,
+            "TrainingJobDefinition": definition,
+            "MaxFailedTrainingJobs": self.max_failed_jobs,
+        }
+        if self.warm_start_config is not None:
+            request["WarmStartConfig"] = _request(self.warm_start_config, "warm_start_config")
+        try:
+            return TuningJobSpec.model_validate(request)
+        except PydanticError as exc:
+            raise ValidationError(explain(exc, name)) from None
+
+    def _job_config(self) -> dict[str, Any]:
+        """``HyperParameterTuningJobConfig`` of the tuning job (SageMaker's request shape)."""
         config: dict[str, Any] = {
             "Strategy": self.strategy,
             "HyperParameterTuningJobObjective": {
@@ -201,20 +218,10 @@ class HyperparameterTuner:
         criteria = _request(self.completion_criteria_config, "completion_criteria_config")
         if criteria:
             config["TuningJobCompletionCriteria"] = criteria
-        request: dict[str, Any] = {
-            "HyperParameterTuningJobName": name,
-            "HyperParameterTuningJobConfig": config,
-            "TrainingJobDefinition": definition,
-            "MaxFailedTrainingJobs": self.max_failed_jobs,
-        }
-        if self.warm_start_config is not None:
-            request["WarmStartConfig"] = _request(self.warm_start_config, "warm_start_config")
-        try:
-            return TuningJobSpec.model_validate(request)
-        except PydanticError as exc:
-            raise ValidationError(explain(exc, name)) from None
+        return config
 
     # -------------------------------------------------------------------- run
+    @runnable_by_pipeline
     def fit(
         self,
         inputs: Any = None,

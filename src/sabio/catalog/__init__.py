@@ -7,6 +7,8 @@ record type (:class:`JobRecord`) and one API (:class:`Jobs`, from :meth:`Catalog
 from sabio.catalog._catalog import Catalog
 from sabio.catalog._jobs import Jobs
 from sabio.catalog._migrate import HEAD_REVISION
+from sabio.catalog._packages import ModelPackageGroupRecord, ModelPackageRecord, ModelPackages
+from sabio.catalog._pipelines import PipelineRecord, Pipelines
 from sabio.catalog._records import (
     TERMINAL_STATUSES,
     JobRecord,
@@ -23,6 +25,11 @@ __all__ = [
     "JobRecord",
     "Jobs",
     "MetricRecord",
+    "ModelPackageGroupRecord",
+    "ModelPackageRecord",
+    "ModelPackages",
+    "PipelineRecord",
+    "Pipelines",
     "RecordKind",
     "RunRecord",
     "ScheduleRecord",

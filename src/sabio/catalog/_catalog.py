@@ -8,6 +8,8 @@ from sabio._config import Settings
 from sabio.catalog._engine import engine_for
 from sabio.catalog._jobs import Jobs
 from sabio.catalog._migrate import migrate
+from sabio.catalog._packages import ModelPackages
+from sabio.catalog._pipelines import Pipelines
 from sabio.catalog._records import RecordKind
 from sabio.catalog._schedules import Schedules
 
@@ -50,6 +52,14 @@ class Catalog:
         if jobs is None or jobs.kind != kind:
             jobs = self._jobs[kind.name] = Jobs(self.engine, kind)
         return jobs
+
+    def pipelines(self) -> Pipelines:
+        """The pipeline definitions of this workspace."""
+        return Pipelines(self.engine)
+
+    def model_packages(self) -> ModelPackages:
+        """The model registry: model package groups and their versions."""
+        return ModelPackages(self.engine)
 
     def schedules(self) -> Schedules:
         """The schedules of this workspace and their run history."""

@@ -103,6 +103,53 @@ metrics = Table(
 )
 Index("ix_metrics_job_name", metrics.c.kind, metrics.c.job_name, metrics.c.name)
 
+pipelines = Table(
+    "pipelines",
+    metadata,
+    Column("name", String(256), primary_key=True),
+    Column("display_name", String(256), nullable=True),
+    Column("description", Text, nullable=True),
+    Column("role_arn", Text, nullable=True),
+    Column("definition", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_modified", Float, nullable=False),
+)
+
+model_package_groups = Table(
+    "model_package_groups",
+    metadata,
+    Column("name", String(63), primary_key=True),
+    Column("description", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(255), nullable=False),
+)
+
+model_packages = Table(
+    "model_packages",
+    metadata,
+    Column("group_name", String(63), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("approval_status", String(32), nullable=False),
+    Column("approval_description", Text, nullable=True),
+    Column("spec", JSON, nullable=False),
+    Column("lineage", JSON, nullable=False),
+    Column("approvals", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("last_modified", Float, nullable=False),
+    Column("last_modified_by", String(255), nullable=False),
+    ForeignKeyConstraint(
+        ["group_name"],
+        ["model_package_groups.name"],
+        name="fk_model_packages_group",
+        ondelete="CASCADE",
+    ),
+)
+Index(
+    "ix_model_packages_group_status", model_packages.c.group_name, model_packages.c.approval_status
+)
+
 schedules = Table(
     "schedules",
     metadata,

@@ -11,6 +11,8 @@ from sabio.cli import (
     _data,
     _endpoints,
     _jobs,
+    _models,
+    _pipelines,
     _processing,
     _scheduling,
     _train,
@@ -34,8 +36,10 @@ app.command("train")(_train.train)
 app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
+app.add_typer(_models.app, name="models")
 app.command("tune")(_tuning.tune)
 app.add_typer(_processing.app, name="processing")
+app.add_typer(_pipelines.app, name="pipelines")
 app.add_typer(_scheduling.scheduler_app, name="scheduler")
 app.add_typer(_scheduling.schedules_app, name="schedules")
 

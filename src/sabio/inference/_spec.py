@@ -38,10 +38,21 @@ class ModelSpec(BaseModel):
     def from_create_model(cls, request: Mapping[str, Any]) -> ModelSpec:
         """A spec from SageMaker's ``CreateModel`` request shape (``ModelName``,
         ``PrimaryContainer`` with ``Image``, ``ModelDataUrl``, ``Environment``)."""
+        from sabio.algorithms._builtins import builtin_for_image
+
         container = request.get("PrimaryContainer") or {}
+        environment = {str(k): str(v) for k, v in (container.get("Environment") or {}).items()}
+        # Script mode names its inference code as SageMaker's framework containers read it.
+        entry_point = environment.pop("SAGEMAKER_PROGRAM", None) or None
+        source_dir = environment.pop("SAGEMAKER_SUBMIT_DIRECTORY", None) or None
+        image = container.get("Image")
+        builtin = builtin_for_image(image) if image and not entry_point else None
         return cls(
             model_name=str(request.get("ModelName") or ""),
-            image=container.get("Image"),
+            image=image,
             model_data_url=container.get("ModelDataUrl"),
-            environment={str(k): str(v) for k, v in (container.get("Environment") or {}).items()},
+            environment=environment,
+            entry_point=entry_point,
+            source_dir=source_dir,
+            builtin_module=builtin.program if builtin else None,
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from sabio import supervision
 from sabio._config import Settings
 from sabio.catalog import Catalog, JobRecord
+from sabio.exceptions import ValidationError
 from sabio.storage import Store
 from sabio.supervision._instances import instance_type
 from sabio.training._channels import check_channel
@@ -121,8 +122,14 @@ def submit(
         check_channel(store, spec.job_name, name, channel)
     catalog = Catalog.open(settings)
     folder = job_dir(settings, spec.job_name)
-    if (code_archive is None) != (spec.code_uri is None):
-        raise ValueError("submit() needs code_archive exactly when spec.code_uri is set")
+    if code_archive is not None and spec.code_uri is None:
+        raise ValueError("submit() got a code_archive but the spec has no code_uri")
+    if code_archive is None and spec.code_uri is not None and not store.exists(spec.code_uri):
+        # Code uploaded ahead (a pipeline's training step) must be there.
+        raise ValidationError(
+            f"The code of training job {spec.job_name!r} is missing: nothing at "
+            f"{spec.code_uri}. Upload the sourcedir.tar.gz there, or pass the script again."
+        )
     jobs = catalog.jobs(TRAINING)
     record = jobs.create(
         spec.job_name,

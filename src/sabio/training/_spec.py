@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -137,6 +138,81 @@ class TrainingJobSpec(_Model):
             )
         return self
 
+    @classmethod
+    def from_create_training_job(cls, request: Mapping[str, Any]) -> TrainingJobSpec:
+        """A spec from SageMaker's ``CreateTrainingJob`` request shape.
+
+        ``HyperParameters`` values are JSON-decoded where they are JSON (SageMaker's
+        framework estimators encode them so); script mode's ``sagemaker_program`` and
+        ``sagemaker_submit_directory`` become the entry point and the code archive, and a
+        ``TrainingImage`` naming a built-in selects it.
+
+        Raises:
+            pydantic.ValidationError: the request breaks a rule of the spec.
+        """
+        from sabio.algorithms._builtins import builtin_for_image
+
+        algorithm = request.get("AlgorithmSpecification") or {}
+        image = algorithm.get("TrainingImage")
+        hyperparameters = {
+            str(k): _decoded(v) for k, v in (request.get("HyperParameters") or {}).items()
+        }
+        entry_point = hyperparameters.pop("sagemaker_program", None)
+        code_uri = hyperparameters.pop("sagemaker_submit_directory", None)
+        for key in [k for k in hyperparameters if k.startswith("sagemaker_")]:
+            hyperparameters.pop(key)
+        builtin = builtin_for_image(image) if image and not entry_point else None
+        framework, version = None, None
+        if entry_point and image and image.startswith("sabio/"):
+            # sabio's script-mode "images" name the framework (SDK's _requests.py).
+            framework, _, version = image[len("sabio/") :].partition(":")
+            if framework == "script-mode":
+                framework, version = "", ""
+        channels = {
+            str(channel["ChannelName"]): ChannelSpec(
+                uri=channel["DataSource"]["S3DataSource"]["S3Uri"],
+                distribution=channel["DataSource"]["S3DataSource"].get(
+                    "S3DataDistributionType", "FullyReplicated"
+                ),
+                content_type=channel.get("ContentType"),
+            )
+            for channel in request.get("InputDataConfig") or []
+        }
+        resources = request.get("ResourceConfig") or {}
+        stopping = request.get("StoppingCondition") or {}
+        tags = {str(t["Key"]): str(t["Value"]) for t in request.get("Tags") or []}
+        return cls(
+            job_name=str(request.get("TrainingJobName") or ""),
+            entry_point=str(entry_point) if entry_point else None,
+            code_uri=str(code_uri) if code_uri else None,
+            image_uri=image,
+            builtin_module=builtin.program if builtin else None,
+            hyperparameters=hyperparameters,
+            channels=channels,
+            instance_type=resources.get("InstanceType", "local"),
+            instance_count=int(resources.get("InstanceCount", 1)),
+            metric_definitions=[
+                MetricDefinition(Name=m["Name"], Regex=m["Regex"])
+                for m in algorithm.get("MetricDefinitions") or []
+            ],
+            max_run=int(stopping.get("MaxRuntimeInSeconds", 24 * 3600)),
+            output_path=str((request.get("OutputDataConfig") or {}).get("S3OutputPath", "")),
+            environment={str(k): str(v) for k, v in (request.get("Environment") or {}).items()},
+            framework=framework or None,
+            framework_version=version or None,
+            tags=tags,
+        )
+
     def encoded_hyperparameters(self) -> dict[str, str]:
         """Hyperparameters as SageMaker writes them: each value JSON-encoded."""
         return {key: json.dumps(value) for key, value in self.hyperparameters.items()}
+
+
+def _decoded(value: Any) -> Any:
+    """A SageMaker hyperparameter value: JSON-decoded when it is JSON text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

@@ -7,6 +7,7 @@ catalog, and the supervisor runs it. Validation rules live here, next to the fie
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -84,6 +85,41 @@ class TransformJobSpec(BaseModel):
         if self.output_filter is not None:
             parse_jsonpath(self.output_filter, role="output_filter")
         return self
+
+    @classmethod
+    def from_create_transform_job(cls, request: Mapping[str, Any]) -> TransformJobSpec:
+        """A spec from SageMaker's ``CreateTransformJob`` request shape.
+
+        Raises:
+            ValidationError: a bad value (as :func:`build_spec`).
+        """
+        source = request.get("TransformInput") or {}
+        s3 = (source.get("DataSource") or {}).get("S3DataSource") or {}
+        output = request.get("TransformOutput") or {}
+        resources = request.get("TransformResources") or {}
+        processing = request.get("DataProcessing") or {}
+        return build_spec(
+            job_name=request.get("TransformJobName"),
+            model_name=request.get("ModelName"),
+            data=s3.get("S3Uri"),
+            data_type=s3.get("S3DataType"),
+            content_type=source.get("ContentType"),
+            compression_type=source.get("CompressionType"),
+            split_type=source.get("SplitType"),
+            strategy=request.get("BatchStrategy"),
+            assemble_with=output.get("AssembleWith"),
+            accept=output.get("Accept"),
+            max_payload=request.get("MaxPayloadInMB"),
+            max_concurrent_transforms=request.get("MaxConcurrentTransforms"),
+            instance_count=resources.get("InstanceCount"),
+            instance_type=resources.get("InstanceType"),
+            input_filter=processing.get("InputFilter"),
+            output_filter=processing.get("OutputFilter"),
+            join_source=processing.get("JoinSource"),
+            output_path=output.get("S3OutputPath"),
+            environment={str(k): str(v) for k, v in (request.get("Environment") or {}).items()},
+            tags=request.get("Tags"),
+        )
 
     @property
     def workers(self) -> int:

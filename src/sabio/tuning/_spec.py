@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -310,6 +311,39 @@ class TuningJobSpec(_Model):
                     f"HyperbandStrategyConfig: MinResource {low} is greater than MaxResource {high}"
                 )
         return self
+
+    @classmethod
+    def from_create_hyper_parameter_tuning_job(cls, request: Mapping[str, Any]) -> TuningJobSpec:
+        """A spec from SageMaker's ``CreateHyperParameterTuningJob`` request shape: its
+        ``TrainingJobDefinition`` (``StaticHyperParameters``, ``AlgorithmSpecification``,
+        ``InputDataConfig`` ...) becomes a training spec without a name; the code archive of a
+        script-mode definition stays at ``code_uri`` for the caller to fetch.
+
+        Raises:
+            pydantic.ValidationError: the request breaks a rule of the spec.
+        """
+        from sabio.training import TrainingJobSpec
+
+        name = str(request.get("HyperParameterTuningJobName") or "")
+        definition = dict(request.get("TrainingJobDefinition") or {})
+        training = TrainingJobSpec.from_create_training_job(
+            {
+                **definition,
+                "TrainingJobName": f"{name or 'tuning'}-001-00000000",
+                "HyperParameters": definition.get("StaticHyperParameters") or {},
+            }
+        ).model_dump(mode="json")
+        training.pop("job_name")
+        config = dict(request.get("HyperParameterTuningJobConfig") or {})
+        return cls.model_validate(
+            {
+                "HyperParameterTuningJobName": name,
+                "HyperParameterTuningJobConfig": config,
+                "TrainingJobDefinition": training,
+                "WarmStartConfig": request.get("WarmStartConfig"),
+                "MaxFailedTrainingJobs": request.get("MaxFailedTrainingJobs"),
+            }
+        )
 
     # ---------------------------------------------------------------- helpers
     @property

@@ -6,7 +6,7 @@ both) and ``schedule_runs`` one row per occurrence it started; the unique
 same run twice.
 
 Revision ID: 0004_scheduling
-Revises: 0003
+Revises: 0003 (chained after 0006_registry while issue14b is merged in)
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_scheduling"
-down_revision = "0003"
+down_revision = "0006_registry"  # "0003" on its own; chained after issue14b's head here
 branch_labels = None
 depends_on = None
 
