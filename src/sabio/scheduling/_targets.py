@@ -3,13 +3,11 @@ schedule's run is started (:func:`start_target`)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from sabio._config import Settings
-from sabio.exceptions import ValidationError
 
 __all__ = ["ScheduleTarget", "start_target"]
 
@@ -64,19 +62,9 @@ def start_target(
         SabioError: the run could not start (the scheduler records the reason).
     """
     if target.pipeline_name is not None:
-        # The pipelines engine (issue 14, Pipelines) is built on its own branch: imported by
-        # name so this module works without it; the lead turns this into a plain import.
-        try:
-            pipelines = importlib.import_module("sabio.pipelines")
-        except ImportError as exc:
-            raise ValidationError(
-                f"Cannot start pipeline {target.pipeline_name!r}: sabio.pipelines is not "
-                f"available in this installation ({exc})."
-            ) from None
-        execution: str = pipelines.start_execution(
-            settings, target.pipeline_name, dict(parameters), trigger=trigger
-        )
-        return execution
+        from sabio.pipelines import start_execution
+
+        return start_execution(settings, target.pipeline_name, dict(parameters), trigger=trigger)
     from sabio.processing_jobs import ProcessingJobSpec, start_processing_job
     from sabio.utils import unique_name
 
