@@ -160,7 +160,11 @@ class Processor:
         Raises:
             ValidationError: bad input, named.
         """
-        from sabio.processing_jobs import ProcessingJobSpec, check_processing_job_name
+        from sabio.processing_jobs import (
+            ProcessingJobSpec,
+            check_processing_job,
+            check_processing_job_name,
+        )
 
         if logs and not wait:
             raise ValidationError(
@@ -224,7 +228,9 @@ class Processor:
             # Every rule is checked before the first upload: a refused run leaves nothing. A
             # pipeline step's request may hold pipeline variables: its execution checks it.
             if not _has_variables(request):
-                ProcessingJobSpec.from_create_processing_job(request)
+                check_processing_job(
+                    session.settings, ProcessingJobSpec.from_create_processing_job(request)
+                )
             for local, uri in uploads:
                 upload(session.store, local, uri)
         self.arguments = list(arguments) if arguments else None

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sabio.exceptions import FrameworkNotInstalledError, JobFailedError, ValidationError
+from sabio.exceptions import (
+    FrameworkNotInstalledError,
+    JobFailedError,
+    UnknownInstanceTypeError,
+    ValidationError,
+)
 from sabio.processing import (
     FrameworkProcessor,
     ProcessingInput,
@@ -158,6 +163,12 @@ def test_a_refused_run_uploads_nothing(session: Session, tmp_path: Path) -> None
             wait=False,
             logs=False,
         )
+    assert session.store.list(f"s3://{session.default_bucket()}/") == []
+    sized = ScriptProcessor(
+        command=["python3"], instance_type="ml.nope.large", sagemaker_session=session
+    )
+    with pytest.raises(UnknownInstanceTypeError, match="ml.nope.large"):
+        sized.run(code=str(script), job_name="refused-2", wait=False, logs=False)
     assert session.store.list(f"s3://{session.default_bucket()}/") == []
 
 
