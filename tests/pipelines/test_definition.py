@@ -122,7 +122,7 @@ def test_definition_condition_on_a_string_is_refused_before_running() -> None:
 def test_definition_duplicate_and_unknown_types_are_refused() -> None:
     with pytest.raises(ValidationError, match="Two steps are named 'A'"):
         check_definition(_definition(_fail("A"), _fail("A")))
-    with pytest.raises(ValidationError, match="type 'Trainning'.*Did you mean 'Training'"):
+    with pytest.raises(ValidationError, match=r"type 'Trainning'.*Did you mean 'Training'"):
         check_definition(_definition({"Name": "A", "Type": "Trainning", "Arguments": {}}))
 
 

@@ -40,8 +40,8 @@ def test_parameters_defaults_and_string_values_are_typed() -> None:
 @pytest.mark.parametrize(
     ("given", "pattern"),
     [
-        ({"Epochs": 2.5}, r"'Epochs' is a Integer .* got 2.5"),
-        ({"Epochs": True}, r"'Epochs' is a Integer"),
+        ({"Epochs": 2.5}, r"'Epochs' is an Integer .* got 2.5"),
+        ({"Epochs": True}, r"'Epochs' is an Integer"),
         ({"Rate": "fast"}, r"'Rate' is a Float .* got 'fast'"),
         ({"Mode": 3}, r"'Mode' is a String"),
         ({"Mode": "c"}, r"'Mode' must be one of \['a', 'b'\]"),

@@ -167,7 +167,7 @@ def test_a_refused_run_uploads_nothing(session: Session, tmp_path: Path) -> None
     sized = ScriptProcessor(
         command=["python3"], instance_type="ml.nope.large", sagemaker_session=session
     )
-    with pytest.raises(UnknownInstanceTypeError, match="ml.nope.large"):
+    with pytest.raises(UnknownInstanceTypeError, match=r"ml\.nope\.large"):
         sized.run(code=str(script), job_name="refused-2", wait=False, logs=False)
     assert session.store.list(f"s3://{session.default_bucket()}/") == []
 

@@ -18,11 +18,12 @@ def coerce_parameter(parameter: ParameterDefinition, value: Any) -> Any:
         ValidationError: the value is not of the parameter's type.
     """
     kind = parameter.Type
+    article = "an" if kind == "Integer" else "a"
 
     def refuse() -> ValidationError:
         return ValidationError(
-            f"Pipeline parameter {parameter.Name!r} is a {kind} (ParameterInteger/Float/String/"
-            f"Boolean), got {value!r} ({type(value).__name__}). Pass a {kind.lower()} value."
+            f"Pipeline parameter {parameter.Name!r} is {article} {kind} (Parameter{kind}), got "
+            f"{value!r} ({type(value).__name__}). Pass {article} {kind.lower()} value."
         )
 
     if kind == "String":
