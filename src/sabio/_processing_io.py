@@ -3,12 +3,23 @@ by :mod:`sabio.processing`, their public home)."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sabio.exceptions import JobFailedError, ValidationError
 from sabio.session import Session
 
-__all__ = ["ProcessingInput", "ProcessingJob", "ProcessingOutput"]
+if TYPE_CHECKING:
+    from sabio.storage import Store
+
+__all__ = [
+    "ProcessingInput",
+    "ProcessingJob",
+    "ProcessingOutput",
+    "input_request",
+    "output_request",
+    "upload",
+]
 
 
 class ProcessingInput:
@@ -201,3 +212,82 @@ class ProcessingJob:
     def stop(self) -> None:
         """Ask the job to stop."""
         self.sagemaker_session.stop_processing_job(self.job_name)
+
+
+# ----------------------------------------------- request parts (Processor uses them)
+def input_request(
+    item: ProcessingInput,
+    count: int,
+    job: str,
+    bucket: str,
+    uploads: list[tuple[Path, str]],
+    upload_to: str | None = None,
+) -> dict[str, Any]:
+    """An input in CreateProcessingJob's shape, named ``input-<count>`` when unnamed; a
+    local source is added to ``uploads`` (to ``upload_to``, default the job's input prefix,
+    as SageMaker does) and the request names where it will be."""
+    name = item.input_name or f"input-{count}"
+    source = item.source
+    if not source:
+        raise ValidationError(f"Processing input {name!r} of job {job!r} has no source.")
+    if isinstance(source, str) and "://" not in source:
+        # SageMaker uploads a local source to the job's input prefix.
+        local = Path(source).expanduser()
+        if not local.exists():
+            raise ValidationError(
+                f"Processing input {name!r} of job {job!r}: {source!r} does not exist. "
+                "Pass an s3:// URI or an existing local file or folder."
+            )
+        uri = upload_to or f"s3://{bucket}/{job}/input/{name}"
+        uploads.append((local, uri))
+        source = f"{uri}/{local.name}" if local.is_file() else uri
+    request = ProcessingInput(
+        source=source,
+        destination=item.destination,
+        input_name=name,
+        s3_data_type=item.s3_data_type,
+        s3_input_mode=item.s3_input_mode,
+        s3_data_distribution_type=item.s3_data_distribution_type,
+        s3_compression_type=item.s3_compression_type,
+        app_managed=item.app_managed,
+    )._to_request_dict()
+    if not item.destination:
+        raise ValidationError(
+            f"Processing input {name!r} of job {job!r} has no destination: give the "
+            "folder under /opt/ml/processing/ the program reads it from, e.g. "
+            "destination='/opt/ml/processing/input'."
+        )
+    return request
+
+
+def output_request(item: ProcessingOutput, count: int, job: str, bucket: str) -> dict[str, Any]:
+    """An output in CreateProcessingJob's shape, named ``output-<count>`` when unnamed, with
+    SageMaker's default destination ``s3://<bucket>/<job>/output/<name>``."""
+    if not isinstance(item, ProcessingOutput):
+        raise ValidationError(
+            f"Processing outputs must be ProcessingOutput objects, got {type(item).__name__}."
+        )
+    name = item.output_name or f"output-{count}"
+    if not item.source:
+        raise ValidationError(
+            f"Processing output {name!r} of job {job!r} has no source: give the folder "
+            "under /opt/ml/processing/ the program writes, e.g. "
+            "source='/opt/ml/processing/train'."
+        )
+    destination = item.destination or f"s3://{bucket}/{job}/output/{name}"
+    return ProcessingOutput(
+        source=item.source,
+        destination=destination,
+        output_name=name,
+        s3_upload_mode=item.s3_upload_mode,
+        app_managed=item.app_managed,
+    )._to_request_dict()
+
+
+def upload(store: Store, local: Path, uri: str) -> None:
+    """Upload a local file (to ``<uri>/<its name>``) or folder (under ``uri``)."""
+    if local.is_file():
+        store.put_file(local, f"{uri}/{local.name}")
+        return
+    for path in sorted(p for p in local.rglob("*") if p.is_file()):
+        store.put_file(path, f"{uri}/{path.relative_to(local).as_posix()}")

@@ -2,7 +2,8 @@
 
 SageMaker's local mode runs jobs and endpoints in Docker on your machine; sabio runs
 everything on your machine anyway, so :class:`LocalSession` is a :class:`sabio.Session`
-that also accepts local mode's arguments and configuration. ``instance_type="local"``,
+that also accepts local mode's arguments and configuration, and
+:class:`LocalPipelineSession` is :class:`sabio.workflow.pipeline_context.PipelineSession`. ``instance_type="local"``,
 ``"local_cpu"`` and ``"local_gpu"`` work with every session (they reserve no CPU slots).
 
 Example:
@@ -20,8 +21,9 @@ from typing import Any
 from sabio._config import Settings
 from sabio.exceptions import ValidationError
 from sabio.session import Session
+from sabio.workflow.pipeline_context import LocalPipelineSession
 
-__all__ = ["LocalSession"]
+__all__ = ["LocalPipelineSession", "LocalSession"]
 
 
 class LocalSession(Session):

@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from sabio._processing_code import check_framework, pack_framework_code
-from sabio._processing_io import ProcessingInput, ProcessingJob, ProcessingOutput
+from sabio._processing_io import (
+    ProcessingInput,
+    ProcessingJob,
+    ProcessingOutput,
+    input_request,
+    output_request,
+    upload,
+)
 from sabio.exceptions import ValidationError
 from sabio.session import Session
 from sabio.utils import unique_name
@@ -153,7 +160,11 @@ class Processor:
         Raises:
             ValidationError: bad input, named.
         """
-        from sabio.processing_jobs import ProcessingJobSpec, check_processing_job_name
+        from sabio.processing_jobs import (
+            ProcessingJobSpec,
+            check_processing_job,
+            check_processing_job_name,
+        )
 
         if logs and not wait:
             raise ValidationError(
@@ -176,11 +187,11 @@ class Processor:
                     )
             entrypoint, code_inputs = self._code(name, code, source_dir, dependencies, Path(tmp))
             requested_inputs = [
-                self._input(item, count, name, bucket, uploads)
+                input_request(item, count, name, bucket, uploads)
                 for count, item in enumerate(all_inputs, 1)
-            ] + [self._input(item, 0, name, bucket, uploads, to) for item, to in code_inputs]
+            ] + [input_request(item, 0, name, bucket, uploads, to) for item, to in code_inputs]
             requested_outputs = [
-                self._output(item, count, name, bucket)
+                output_request(item, count, name, bucket)
                 for count, item in enumerate(outputs or [], 1)
             ]
             app: dict[str, Any] = {"ImageUri": self.image_uri or "sabio/processing"}
@@ -217,9 +228,11 @@ class Processor:
             # Every rule is checked before the first upload: a refused run leaves nothing. A
             # pipeline step's request may hold pipeline variables: its execution checks it.
             if not _has_variables(request):
-                ProcessingJobSpec.from_create_processing_job(request)
+                check_processing_job(
+                    session.settings, ProcessingJobSpec.from_create_processing_job(request)
+                )
             for local, uri in uploads:
-                self._upload(local, uri)
+                upload(session.store, local, uri)
         self.arguments = list(arguments) if arguments else None
         return request
 
@@ -239,77 +252,6 @@ class Processor:
         """The entrypoint and the inputs that carry the code (none for a plain processor),
         each with the prefix a local source is uploaded to (None: the job's input prefix)."""
         return self.entrypoint, []
-
-    def _input(
-        self,
-        item: ProcessingInput,
-        count: int,
-        job: str,
-        bucket: str,
-        uploads: list[tuple[Path, str]],
-        upload_to: str | None = None,
-    ) -> dict[str, Any]:
-        name = item.input_name or f"input-{count}"
-        source = item.source
-        if not source:
-            raise ValidationError(f"Processing input {name!r} of job {job!r} has no source.")
-        if isinstance(source, str) and "://" not in source:
-            # SageMaker uploads a local source to the job's input prefix.
-            local = Path(source).expanduser()
-            if not local.exists():
-                raise ValidationError(
-                    f"Processing input {name!r} of job {job!r}: {source!r} does not exist. "
-                    "Pass an s3:// URI or an existing local file or folder."
-                )
-            uri = upload_to or f"s3://{bucket}/{job}/input/{name}"
-            uploads.append((local, uri))
-            source = f"{uri}/{local.name}" if local.is_file() else uri
-        request = ProcessingInput(
-            source=source,
-            destination=item.destination,
-            input_name=name,
-            s3_data_type=item.s3_data_type,
-            s3_input_mode=item.s3_input_mode,
-            s3_data_distribution_type=item.s3_data_distribution_type,
-            s3_compression_type=item.s3_compression_type,
-            app_managed=item.app_managed,
-        )._to_request_dict()
-        if not item.destination:
-            raise ValidationError(
-                f"Processing input {name!r} of job {job!r} has no destination: give the "
-                "folder under /opt/ml/processing/ the program reads it from, e.g. "
-                "destination='/opt/ml/processing/input'."
-            )
-        return request
-
-    def _output(self, item: ProcessingOutput, count: int, job: str, bucket: str) -> dict[str, Any]:
-        if not isinstance(item, ProcessingOutput):
-            raise ValidationError(
-                f"Processing outputs must be ProcessingOutput objects, got {type(item).__name__}."
-            )
-        name = item.output_name or f"output-{count}"
-        if not item.source:
-            raise ValidationError(
-                f"Processing output {name!r} of job {job!r} has no source: give the folder "
-                "under /opt/ml/processing/ the program writes, e.g. "
-                "source='/opt/ml/processing/train'."
-            )
-        destination = item.destination or f"s3://{bucket}/{job}/output/{name}"
-        return ProcessingOutput(
-            source=item.source,
-            destination=destination,
-            output_name=name,
-            s3_upload_mode=item.s3_upload_mode,
-            app_managed=item.app_managed,
-        )._to_request_dict()
-
-    def _upload(self, local: Path, uri: str) -> None:
-        store = self.sagemaker_session.store
-        if local.is_file():
-            store.put_file(local, f"{uri}/{local.name}")
-            return
-        for path in sorted(p for p in local.rglob("*") if p.is_file()):
-            store.put_file(path, f"{uri}/{path.relative_to(local).as_posix()}")
 
     # ---------------------------------------------------------------- the job
     def _start_job(

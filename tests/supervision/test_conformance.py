@@ -27,6 +27,9 @@ from sabio.catalog import Catalog, JobRecord
 from sabio.estimator import Estimator
 from sabio.exceptions import NotFoundError, TimeoutError_
 from sabio.inference import MODEL
+from sabio.processing import Processor
+from sabio.processing_jobs import PROCESSING
+from sabio.scheduling import SCHEDULER, start_scheduler
 from sabio.serving._kind import ENDPOINT
 from sabio.session import Session
 from sabio.supervision import JobKind
@@ -109,6 +112,19 @@ def _transform(session: Session, tmp: Path, name: str, instance_type: str) -> No
     transform.submit(session.settings, spec)
 
 
+def _process(session: Session, tmp: Path, name: str, instance_type: str) -> None:
+    script = tmp / "sleeper.py"
+    script.write_text(textwrap.dedent(SLEEPER))
+    processor = Processor(
+        entrypoint=["python3", str(script)], instance_type=instance_type, sagemaker_session=session
+    )
+    processor.run(job_name=name, wait=False, logs=False)
+
+
+def _schedule(session: Session, tmp: Path, name: str, instance_type: str) -> None:
+    start_scheduler(session.settings, poll_seconds=0.5, exclusive=False, name=name)
+
+
 def _endpoint(session: Session, tmp: Path, name: str, instance_type: str) -> None:
     model, _ = _model(session, tmp)
     serving.create_endpoint(session.settings, name, model, instance_type=instance_type, wait=False)
@@ -119,6 +135,8 @@ CASES = [
     Case(TUNING, _tune, "InProgress", "Stopped", "started ", admission=False),
     Case(TRANSFORM, _transform, "InProgress", "Stopped", "Starting transform job", True),
     Case(ENDPOINT, _endpoint, "InService", "Deleting", None, admission=False),
+    Case(PROCESSING, _process, "InProgress", "Stopped", "sleeper started", admission=True),
+    Case(SCHEDULER, _schedule, "InProgress", "Stopped", "started (every 0.5 s)", admission=False),
 ]
 #: The Ray backend runs this suite in test_ray.py (beside this file under xdist).
 BACKENDS = ["local"]
@@ -329,7 +347,7 @@ def _log(session: Session, case: Case, name: str) -> str:
 
 
 def _holds_slots(session: Session, name: str) -> bool:
-    for kind in (TRAINING, TRANSFORM):
+    for kind in (TRAINING, TRANSFORM, PROCESSING):
         folder = supervision.job_dir(session.settings, kind, name)
         log = folder / "logs.txt"
         if log.exists():

@@ -16,6 +16,7 @@ from sabio.catalog._records import (
     RecordKind,
     StatusEvent,
 )
+from sabio.catalog._schedules import RunRecord, ScheduleRecord, Schedules
 
 __all__ = [
     "HEAD_REVISION",
@@ -30,5 +31,8 @@ __all__ = [
     "PipelineRecord",
     "Pipelines",
     "RecordKind",
+    "RunRecord",
+    "ScheduleRecord",
+    "Schedules",
     "StatusEvent",
 ]

@@ -11,6 +11,7 @@ from sabio.catalog._migrate import migrate
 from sabio.catalog._packages import ModelPackages
 from sabio.catalog._pipelines import Pipelines
 from sabio.catalog._records import RecordKind
+from sabio.catalog._schedules import Schedules
 
 __all__ = ["Catalog"]
 
@@ -59,3 +60,7 @@ class Catalog:
     def model_packages(self) -> ModelPackages:
         """The model registry: model package groups and their versions."""
         return ModelPackages(self.engine)
+
+    def schedules(self) -> Schedules:
+        """The schedules of this workspace and their run history."""
+        return Schedules(self.engine)

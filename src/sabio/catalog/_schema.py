@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -147,4 +148,46 @@ model_packages = Table(
 )
 Index(
     "ix_model_packages_group_status", model_packages.c.group_name, model_packages.c.approval_status
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("target", JSON, nullable=False),
+    Column("expression", String(256), nullable=True),
+    Column("trigger_prefix", Text, nullable=True),
+    Column("parameter_name", String(256), nullable=True),
+    Column("parameters", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("start_at", Float, nullable=False),
+    Column("end_at", Float, nullable=True),
+    Column("last_occurrence", Float, nullable=True),
+    Column("baseline", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_modified", Float, nullable=False),
+)
+
+schedule_runs = Table(
+    "schedule_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("schedule_name", String(64), nullable=False),
+    Column("occurrence", String(1024), nullable=False),
+    Column("scheduled_time", Float, nullable=True),
+    Column("started_at", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("target_run", String(255), nullable=True),
+    Column("message", Text, nullable=True),
+    Column("scheduler", String(64), nullable=True),
+    ForeignKeyConstraint(
+        ["schedule_name"],
+        ["schedules.name"],
+        name="fk_schedule_runs_schedule",
+        ondelete="CASCADE",
+    ),
+    UniqueConstraint("schedule_name", "occurrence", name="uq_schedule_runs_occurrence"),
+)
+Index(
+    "ix_schedule_runs_schedule_started", schedule_runs.c.schedule_name, schedule_runs.c.started_at
 )

@@ -15,6 +15,7 @@ from sabio.cli import (
     _pipelines,
     _processing,
     _run,
+    _scheduling,
     _train,
     _transform,
     _tuning,
@@ -44,6 +45,8 @@ app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_o
 )
 app.add_typer(_processing.app, name="processing")
 app.add_typer(_pipelines.app, name="pipelines")
+app.add_typer(_scheduling.scheduler_app, name="scheduler")
+app.add_typer(_scheduling.schedules_app, name="schedules")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ request; :meth:`ProcessingJobSpec.from_create_processing_job` types it and
 """
 
 from sabio.processing_jobs._jobs import (
+    check_processing_job,
     describe,
     follow,
     job_dir,
@@ -28,6 +29,7 @@ __all__ = [
     "ProcessingInputSpec",
     "ProcessingJobSpec",
     "ProcessingOutputSpec",
+    "check_processing_job",
     "check_processing_job_name",
     "describe",
     "follow",

@@ -15,12 +15,31 @@ from sabio.processing_jobs._spec import ProcessingJobSpec
 from sabio.storage import Store
 from sabio.supervision._instances import instance_type
 
-__all__ = ["describe", "follow", "job_dir", "start_processing_job", "stop", "wait"]
+__all__ = [
+    "check_processing_job",
+    "describe",
+    "follow",
+    "job_dir",
+    "start_processing_job",
+    "stop",
+    "wait",
+]
 
 
 def job_dir(settings: Settings, name: str) -> Path:
     """The local folder of a processing job (spec, log, the hosts' ``/opt/ml`` folders)."""
     return supervision.job_dir(settings, PROCESSING, name)
+
+
+def check_processing_job(settings: Settings, spec: ProcessingJobSpec) -> None:
+    """The checks that need neither the inputs nor the catalog: the spec's rules and its
+    instance type (the SDK runs them before it uploads anything).
+
+    Raises:
+        ValidationError, UnknownInstanceTypeError: bad input.
+    """
+    spec.check()
+    instance_type(spec.instance_type, settings.price_table)
 
 
 def start_processing_job(settings: Settings, spec: ProcessingJobSpec) -> str:
@@ -42,9 +61,8 @@ def start_processing_job(settings: Settings, spec: ProcessingJobSpec) -> str:
         ValidationError, NotFoundError, UnknownInstanceTypeError: bad input.
         ConflictError: a processing job with this name exists already.
     """
-    spec.check()
+    check_processing_job(settings, spec)
     store = Store(settings)
-    instance_type(spec.instance_type, settings.price_table)
     for item in spec.inputs:
         check_input(store, spec.job_name, item)
     for output in spec.outputs:

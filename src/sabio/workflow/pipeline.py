@@ -183,6 +183,26 @@ class Pipeline:
         execution = _PipelineExecution.from_arn(pipeline_execution_arn, self.sagemaker_session)
         return {p["Name"]: p["Value"] for p in execution.describe()["PipelineParameters"]}
 
+    # --------------------------------------------------------------- triggers
+    def put_triggers(self, triggers: list[Any], role_arn: str | None = None) -> list[str]:
+        """Create or replace this pipeline's schedules (``PipelineSchedule``); return their
+        ARNs. The workspace's scheduler (``sabio scheduler start``) runs them."""
+        from sabio.workflow.triggers import put_triggers
+
+        return put_triggers(self.sagemaker_session, self.name, self.parameters, triggers)
+
+    def describe_trigger(self, trigger_name: str) -> dict[str, Any]:
+        """One schedule (``Schedule_Arn``, ``Schedule_Expression``, ``Schedule_State`` ...)."""
+        from sabio.workflow.triggers import describe_trigger
+
+        return describe_trigger(self.sagemaker_session, trigger_name)
+
+    def delete_triggers(self, trigger_names: list[str]) -> None:
+        """Delete schedules by name."""
+        from sabio.workflow.triggers import delete_triggers
+
+        delete_triggers(self.sagemaker_session, trigger_names)
+
 
 def _arn(pipeline: str, execution_id: str) -> str:
     from sabio.pipelines import execution_arn
