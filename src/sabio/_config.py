@@ -17,7 +17,13 @@ backend                ``SABIO_BACKEND``           ``local``
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
+opt_ml                 ``SABIO_OPT_ML``            ``auto`` (see below)
 =====================  ==========================  ======================================
+
+``opt_ml`` decides whether a job's program sees its job folder at ``/opt/ml`` (a private mount
+namespace, Linux only): ``auto`` tries and, when the machine does not allow it, runs the program
+anyway with a note naming the ``SM_*`` variables to use; ``on`` fails the job instead; ``off``
+never tries.
 
 The config file uses the same names as keys, e.g.::
 
@@ -36,9 +42,11 @@ from typing import Any
 
 from sabio.exceptions import ConfigError, did_you_mean
 
-__all__ = ["BACKENDS", "Settings", "environ", "load_settings", "settings_to_env"]
+__all__ = ["BACKENDS", "OPT_ML_MODES", "Settings", "environ", "load_settings", "settings_to_env"]
 
 BACKENDS = ("local", "ray")
+#: Values of the ``opt_ml`` setting.
+OPT_ML_MODES = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Settings:
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
     price_table: str | None = None
+    opt_ml: str = "auto"
 
     @property
     def jobs_dir(self) -> Path:
@@ -88,6 +97,7 @@ _ENV = {
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
     "price_table": "SABIO_PRICE_TABLE",
+    "opt_ml": "SABIO_OPT_ML",
 }
 _FALLBACK_ENV = {
     "s3_access_key_id": "AWS_ACCESS_KEY_ID",
@@ -166,6 +176,13 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             f"Expected one of {', '.join(BACKENDS)} (SABIO_BACKEND or 'backend' in config.toml)."
         )
     values["backend"] = backend
+    opt_ml = str(values.get("opt_ml", "auto")).lower()
+    if opt_ml not in OPT_ML_MODES:
+        raise ConfigError(
+            f"Unknown opt_ml mode {opt_ml!r}: expected one of {', '.join(OPT_ML_MODES)} "
+            "(SABIO_OPT_ML or 'opt_ml' in config.toml)."
+        )
+    values["opt_ml"] = opt_ml
     store_url = str(values["store_url"])
     if not store_url.startswith(("file://", "s3://")):
         raise ConfigError(
