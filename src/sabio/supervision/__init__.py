@@ -28,6 +28,7 @@ from sabio.supervision._lifecycle import (
     wait,
 )
 from sabio.supervision._opt_ml import OPT_ML_NOTE, opt_ml_command, opt_ml_hint
+from sabio.supervision._process import end_group
 from sabio.supervision._program import Program, main
 from sabio.supervision._supervisor import FAILURE_REASON_LIMIT, Supervisor, failure_reason
 from sabio.supervision._warm_pool import WarmHandoff
@@ -45,6 +46,7 @@ __all__ = [
     "WarmHandoff",
     "backend_for",
     "describe",
+    "end_group",
     "failure_reason",
     "follow",
     "job_dir",

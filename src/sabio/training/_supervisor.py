@@ -208,6 +208,8 @@ class Supervisor(supervision.Supervisor):
             for child in self._warm:
                 child.cancel()
             self._warm.clear()
+            # What the programs left running (a script's own children) ends with the job.
+            supervision.end_group(STOP_GRACE_SECONDS)
             slots.release()
             self.stop_heartbeat()
             try:
