@@ -26,11 +26,13 @@ from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
 from sabio.inference._fast import FastPredict, fast_predictor, is_xgboost_booster, prepare
+from sabio.inference._torch import from_tensor, is_torch_module, to_tensor, torch_predict
 
 __all__ = ["Context", "Handlers", "load_handlers"]
 
 META_FILE = "sabio-model.json"
 XGBOOST_FILES = ("xgboost-model", "model.json", "model.ubj")
+TORCHSCRIPT_FILES = ("model.pth", "model.pt")
 # Bodies of these types reach input_fn as ``str`` (as in SageMaker's framework containers);
 # everything else as ``bytes``.
 _TEXT_TYPES = frozenset({"text/csv", "application/json", "application/jsonlines", "text/libsvm"})
@@ -119,6 +121,8 @@ class Handlers:
         self._transform_fn = _handler(module, "transform_fn", 4)
         # The last model predicted on by default and its fast path (found once per model).
         self._fast: tuple[Any, FastPredict | None] | None = None
+        #: A PyTorch model, once loaded: the default input_fn hands it tensors.
+        self._torch_model: Any = None
 
     def __repr__(self) -> str:
         return f"Handlers(source={self.source!r}, model_dir={str(self.model_dir)!r})"
@@ -131,8 +135,11 @@ class Handlers:
             ValidationError: no ``model_fn`` and no model file sabio can load by default.
         """
         if self._model_fn is not None:
-            return self._model_fn(self.context, str(self.model_dir))
-        return _default_model_fn(self.model_dir, self.source)
+            model = self._model_fn(self.context, str(self.model_dir))
+        else:
+            model = _default_model_fn(self.model_dir, self.source)
+        self._torch_model = model if is_torch_module(model) else None
+        return model
 
     # ------------------------------------------------------------- the steps
     def decode(self, body: bytes, content_type: str) -> Any:
@@ -144,7 +151,10 @@ class Handlers:
         kind = _codecs.media_type(content_type)
         try:
             if self._input_fn is None:
-                return _codecs.decode(body, content_type)
+                decoded = _codecs.decode(body, content_type)
+                if self._torch_model is not None:  # SageMaker's PyTorch toolkit: a tensor
+                    return to_tensor(decoded, self._torch_model)
+                return decoded
             data: bytes | str = body
             if kind in _TEXT_TYPES:
                 data = body.decode("utf-8")
@@ -174,7 +184,7 @@ class Handlers:
         """
         try:
             if self._output_fn is None:
-                return _codecs.encode(prediction, accept)
+                return _codecs.encode(from_tensor(prediction), accept)
             return _answer(self._output_fn(self.context, prediction, accept), accept)
         except (ValueError, TypeError) as exc:
             if isinstance(exc, PayloadError):
@@ -230,6 +240,8 @@ class Handlers:
 
 
 def _plain_predict(model: Any, data: Any) -> Any:
+    if is_torch_module(model):
+        return torch_predict(model, data)
     if is_xgboost_booster(model):
         # inplace_predict skips building a DMatrix: several times faster for a few rows.
         return model.inplace_predict(data)
@@ -258,6 +270,13 @@ def _default_model_fn(model_dir: Path, source: str) -> Any:
             booster.set_param({"nthread": 1})  # one request at a time; workers scale out
             prepare(booster)
             return booster
+    for name in TORCHSCRIPT_FILES:
+        if (model_dir / name).is_file():
+            # SageMaker's PyTorch toolkit loads a TorchScript model.pth when there is no
+            # model_fn (TorchScript, not a pickle: no Python code from the archive runs).
+            import torch
+
+            return torch.jit.load(str(model_dir / name), map_location="cpu")
     files = sorted(p.name for p in model_dir.iterdir())[:20] if model_dir.is_dir() else []
     raise ValidationError(
         f"No model_fn in {source} and no model file sabio can load by default in {model_dir} "
