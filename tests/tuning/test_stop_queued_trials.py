@@ -37,9 +37,9 @@ def _sabio_processes(home: Path) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter():
         try:
-            if process.pid != os.getpid() and process.environ().get("SABIO_HOME") == str(home):
-                if process.status() != psutil.STATUS_ZOMBIE:
-                    found.append(process)
+            mine = process.environ().get("SABIO_HOME") == str(home)
+            if mine and process.pid != os.getpid() and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process)
         except psutil.Error:
             continue
     return found

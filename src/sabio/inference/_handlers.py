@@ -26,6 +26,7 @@ from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
 from sabio.inference._fast import FastPredict, fast_predictor, is_xgboost_booster, prepare
+from sabio.inference._tensorflow import TensorFlowServingModel, find_saved_model, load_saved_model
 from sabio.inference._torch import from_tensor, is_torch_module, to_tensor, torch_predict
 
 __all__ = ["Context", "Handlers", "load_handlers"]
@@ -123,6 +124,10 @@ class Handlers:
         self._fast: tuple[Any, FastPredict | None] | None = None
         #: A PyTorch model, once loaded: the default input_fn hands it tensors.
         self._torch_model: Any = None
+        # No handler of its own: a SavedModel answers TensorFlow Serving's REST contract.
+        self._serves_tensorflow = not any(
+            (self._input_fn, self._predict_fn, self._output_fn, self._transform_fn)
+        )
 
     def __repr__(self) -> str:
         return f"Handlers(source={self.source!r}, model_dir={str(self.model_dir)!r})"
@@ -221,6 +226,13 @@ class Handlers:
                 },
             )
         t0 = time.perf_counter()
+        if isinstance(model, TensorFlowServingModel) and self._serves_tensorflow:
+            out, out_type = model.handle(body, content_type)
+            return (
+                out,
+                out_type,
+                {"decode": 0.0, "predict": time.perf_counter() - t0, "encode": 0.0},
+            )
         data = self.decode(body, content_type)
         t1 = time.perf_counter()
         prediction = self.predict(model, data)
@@ -270,13 +282,16 @@ def _default_model_fn(model_dir: Path, source: str) -> Any:
             booster.set_param({"nthread": 1})  # one request at a time; workers scale out
             prepare(booster)
             return booster
+    saved_model = find_saved_model(model_dir)
+    if saved_model is not None:  # SageMaker's TensorFlow Serving container
+        return load_saved_model(saved_model)
     for name in TORCHSCRIPT_FILES:
         if (model_dir / name).is_file():
             # SageMaker's PyTorch toolkit loads a TorchScript model.pth when there is no
             # model_fn (TorchScript, not a pickle: no Python code from the archive runs).
             import torch
 
-            return torch.jit.load(str(model_dir / name), map_location="cpu")
+            return torch.jit.load(str(model_dir / name), map_location="cpu")  # type: ignore[no-untyped-call]
     files = sorted(p.name for p in model_dir.iterdir())[:20] if model_dir.is_dir() else []
     raise ValidationError(
         f"No model_fn in {source} and no model file sabio can load by default in {model_dir} "

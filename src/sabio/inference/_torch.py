@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["from_tensor", "is_torch_module", "torch_predict", "to_tensor"]
+__all__ = ["from_tensor", "is_torch_module", "to_tensor", "torch_predict"]
 
 
 def is_torch_module(model: Any) -> bool:
@@ -67,7 +67,8 @@ def from_tensor(prediction: Any) -> Any:
     kind = type(prediction)
     if kind.__module__.startswith("torch") and kind.__name__ == "Tensor":
         return prediction.detach().cpu().numpy()
-    if isinstance(prediction, tuple | list) and prediction:
-        if any(type(p).__name__ == "Tensor" for p in prediction):
-            return [from_tensor(p) for p in prediction]
+    if isinstance(prediction, tuple | list) and any(
+        type(p).__name__ == "Tensor" for p in prediction
+    ):
+        return [from_tensor(p) for p in prediction]
     return prediction

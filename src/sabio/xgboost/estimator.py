@@ -16,7 +16,9 @@ _NUMBER = r"([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
 #: every eval_metric name, read from the round lines of the script's log.
 PREDEFINED_METRICS: tuple[dict[str, str], ...] = tuple(
     {"Name": f"{channel}:{metric}", "Regex": rf".*\[[0-9]+\].*#011{channel}-{metric}:{_NUMBER}"}
-    for metric in sorted((NATIVE_METRICS | CUSTOM_METRICS) - {m for m in NATIVE_METRICS if "@" in m})
+    for metric in sorted(
+        (NATIVE_METRICS | CUSTOM_METRICS) - {m for m in NATIVE_METRICS if "@" in m}
+    )
     for channel in ("train", "validation")
 )
 

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from sabio.algorithms._serving import (

@@ -27,8 +27,7 @@ from typing import Any
 import numpy as np
 
 from sabio.algorithms._metrics import Arr
-from sabio.algorithms._payload import Payload, parse_payload
-from sabio.algorithms._payload import media_type
+from sabio.algorithms._payload import Payload, media_type, parse_payload
 from sabio.algorithms._serving import (
     META_FILE,
     Prediction,
