@@ -279,9 +279,15 @@ def _read_libsvm(channel: str, files: list[Path]) -> tuple[pd.DataFrame, pd.Seri
 
 def _read_recordio(channel: str, files: list[Path]) -> tuple[pd.DataFrame, pd.Series]:
     records = []
-    try:
-        for path in files:
+    for path in files:
+        try:
             records += records_from_bytes(path.read_bytes())
+        except RecordIOError as exc:
+            raise DataError(
+                f"Channel {channel!r}: {path.name} is not RecordIO-protobuf "
+                f"(application/x-recordio-protobuf): {exc}"
+            ) from None
+    try:
         matrix, labels = records_to_matrix(records, f"channel {channel!r}")
     except RecordIOError as exc:
         raise DataError(f"Channel {channel!r}: {exc}") from None
