@@ -125,3 +125,14 @@ def test_opt_ml_command_required_mode_names_sm_variables_when_impossible(
 
 def test_opt_ml_command_off_leaves_the_command_alone() -> None:
     assert opt_ml_command(["python", "t.py"], Path("/x"), "off") == ["python", "t.py"]
+
+
+def test_opt_ml_setting_is_checked(tmp_path: Path) -> None:
+    from sabio._config import load_settings
+    from sabio.exceptions import ConfigError
+
+    env = {"SABIO_HOME": str(tmp_path)}
+    assert load_settings(env).opt_ml == "auto"
+    assert load_settings({**env, "SABIO_OPT_ML": "OFF"}).opt_ml == "off"
+    with pytest.raises(ConfigError, match="opt_ml"):
+        load_settings({**env, "SABIO_OPT_ML": "maybe"})
