@@ -20,7 +20,13 @@ cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machin
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 default_bucket_prefix  ``SABIO_DEFAULT_BUCKET_PREFIX``  none (SageMaker's ``default_bucket_prefix``)
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
+opt_ml                 ``SABIO_OPT_ML``            ``auto`` (see below)
 =====================  ==========================  ======================================
+
+``opt_ml`` decides whether a job's program sees its job folder at ``/opt/ml`` (a private mount
+namespace, Linux only): ``auto`` tries and, when the machine does not allow it, runs the program
+anyway with a note naming the ``SM_*`` variables to use; ``on`` fails the job instead; ``off``
+never tries.
 
 The config file uses the same names as keys, e.g.::
 
@@ -39,9 +45,11 @@ from typing import Any
 
 from sabio.exceptions import ConfigError, did_you_mean
 
-__all__ = ["BACKENDS", "Settings", "environ", "load_settings", "settings_to_env"]
+__all__ = ["BACKENDS", "OPT_ML_MODES", "Settings", "environ", "load_settings", "settings_to_env"]
 
 BACKENDS = ("local", "ray")
+#: Values of the ``opt_ml`` setting.
+OPT_ML_MODES = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Settings:
     default_bucket: str = "sabio-default"
     default_bucket_prefix: str | None = None
     price_table: str | None = None
+    opt_ml: str = "auto"
 
     @property
     def jobs_dir(self) -> Path:
@@ -95,6 +104,7 @@ _ENV = {
     "default_bucket": "SABIO_DEFAULT_BUCKET",
     "default_bucket_prefix": "SABIO_DEFAULT_BUCKET_PREFIX",
     "price_table": "SABIO_PRICE_TABLE",
+    "opt_ml": "SABIO_OPT_ML",
 }
 _FALLBACK_ENV = {
     "ray_address": "RAY_ADDRESS",
@@ -174,6 +184,13 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             f"Expected one of {', '.join(BACKENDS)} (SABIO_BACKEND or 'backend' in config.toml)."
         )
     values["backend"] = backend
+    opt_ml = str(values.get("opt_ml", "auto")).lower()
+    if opt_ml not in OPT_ML_MODES:
+        raise ConfigError(
+            f"Unknown opt_ml mode {opt_ml!r}: expected one of {', '.join(OPT_ML_MODES)} "
+            "(SABIO_OPT_ML or 'opt_ml' in config.toml)."
+        )
+    values["opt_ml"] = opt_ml
     store_url = str(values["store_url"])
     if not store_url.startswith(("file://", "s3://")):
         raise ConfigError(

@@ -67,7 +67,10 @@ def test_data_empty_channel_is_an_error(tmp_path: Path) -> None:
 
 def test_data_unknown_content_type_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("1,2\n")
-    with pytest.raises(DataError, match="application/x-recordio-protobuf"):
+    with pytest.raises(DataError, match="image/png"):
+        load_channel("train", tmp_path, content_type="image/png")
+    # SageMaker's RecordIO-protobuf is read, and CSV declared as such is named clearly.
+    with pytest.raises(DataError, match=r"x.csv is not RecordIO-protobuf"):
         load_channel("train", tmp_path, content_type="application/x-recordio-protobuf")
 
 

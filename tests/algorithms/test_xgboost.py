@@ -80,13 +80,22 @@ def _csv(rows: np.ndarray) -> str:
     return "\n".join(",".join(repr(v) for v in row) for row in rows.tolist())
 
 
-def test_xgboost_inference_csv_round_trip(regression_model: inference.ServingModel) -> None:
+def test_xgboost_inference_csv_round_trip(
+    regression_model: inference.ServingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     body = _csv(_rows())
     prediction = inference.predict_fn(inference.input_fn(body, "text/csv"), regression_model)
+    # SageMaker's XGBoost: one comma-joined line for a real-time request ...
+    monkeypatch.delenv("SAGEMAKER_BATCH", raising=False)
     text, content_type = inference.output_fn(prediction, "text/csv")
     assert content_type == "text/csv"
-    assert len(str(text).splitlines()) == 3
-    assert all(float(v) > 0 for v in str(text).splitlines())
+    assert len(str(text).splitlines()) == 1
+    assert all(float(v) > 0 for v in str(text).split(","))
+    assert inference.output_fn(prediction, "*/*") == (text, "text/csv")
+    # ... and one prediction per line in a batch transform.
+    monkeypatch.setenv("SAGEMAKER_BATCH", "true")
+    lines, _ = inference.output_fn(prediction, "text/csv")
+    assert str(lines).splitlines() == str(text).split(",")
 
 
 def test_xgboost_inference_same_answer_for_every_content_type(

@@ -1,4 +1,5 @@
-"""Reading the data channels of a job (CSV, Parquet, libsvm) into feature frames and labels.
+"""Reading the data channels of a job (CSV, Parquet, libsvm, RecordIO-protobuf) into feature
+frames and labels.
 
 Formats follow SageMaker's built-ins:
 
@@ -6,7 +7,14 @@ Formats follow SageMaker's built-ins:
   hyperparameter is given); features are named ``f0``, ``f1`` ... like XGBoost does;
 * CSV with a header plus the ``target`` hyperparameter naming the label column;
 * Parquet (label = ``target`` or the first column);
-* libsvm (only for algorithms that accept it).
+* libsvm (only for algorithms that accept it);
+* RecordIO-protobuf (``application/x-recordio-protobuf``): dense or sparse
+  ``features["values"]`` tensors with the label in ``label["values"]``, as
+  ``sagemaker.amazon.common.write_numpy_to_dense_tensor`` writes them.
+
+Content types take SageMaker's spellings: ``csv``, ``text/csv`` (with ``label_size=1`` at
+most), ``libsvm``, ``text/libsvm``, ``text/x-libsvm``, ``parquet``, ``application/x-parquet``,
+``recordio-protobuf``, ``application/x-recordio-protobuf``.
 
 The format comes from the channel's ``ContentType``, else from file extensions, else from
 sniffing the first line. A channel folder may hold several files; they are concatenated.
@@ -22,19 +30,25 @@ import pandas as pd
 
 from sabio.algorithms._errors import DataError
 from sabio.algorithms._libsvm import parse_libsvm
+from sabio.algorithms._recordio import RecordIOError, records_from_bytes, records_to_matrix
 from sabio.exceptions import did_you_mean
 
 __all__ = ["ChannelData", "detect_format", "list_files", "load_channel"]
 
 _CONTENT_TYPES = {
+    "csv": "csv",
     "text/csv": "csv",
     "text/x-csv": "csv",
     "application/csv": "csv",
     "application/x-parquet": "parquet",
     "application/parquet": "parquet",
     "application/vnd.apache.parquet": "parquet",
+    "parquet": "parquet",
+    "libsvm": "libsvm",
     "text/libsvm": "libsvm",
     "text/x-libsvm": "libsvm",
+    "recordio-protobuf": "recordio",
+    "application/x-recordio-protobuf": "recordio",
 }
 _EXTENSIONS = {
     ".csv": "csv",
@@ -42,6 +56,9 @@ _EXTENSIONS = {
     ".pq": "parquet",
     ".libsvm": "libsvm",
     ".svm": "libsvm",
+    ".rec": "recordio",
+    ".recordio": "recordio",
+    ".pbr": "recordio",
 }
 
 
@@ -86,7 +103,14 @@ def detect_format(files: list[Path], content_type: str | None, channel: str) -> 
         DataError: for an unsupported declared content type.
     """
     if content_type:
-        base = content_type.split(";", 1)[0].strip().lower()
+        base, _, params = content_type.partition(";")
+        base = base.strip().lower()
+        label_size = _parameter(params, "label_size")
+        if base == "text/csv" and label_size not in (None, "1"):
+            raise DataError(
+                f"Channel {channel!r} has content type {content_type!r}: label_size must be 1 "
+                "(the label in the first column), as SageMaker's built-ins require."
+            )
         if base not in _CONTENT_TYPES:
             raise DataError(
                 f"Channel {channel!r} has content type {content_type!r}, which the built-in "
@@ -100,9 +124,21 @@ def detect_format(files: list[Path], content_type: str | None, channel: str) -> 
     return _sniff(files[0])
 
 
+def _parameter(params: str, name: str) -> str | None:
+    """A media-type parameter's value (``label_size=1`` → ``"1"``), or None."""
+    for part in params.split(";"):
+        key, sep, value = part.partition("=")
+        if sep and key.strip().lower() == name:
+            return value.strip().strip('"')
+    return None
+
+
 def _sniff(path: Path) -> str:
-    if path.read_bytes()[:4] == b"PAR1":
+    head = path.read_bytes()[:4]
+    if head == b"PAR1":
         return "parquet"
+    if head == b"\x0a\x23\xd7\xce":  # the RecordIO magic number, little-endian
+        return "recordio"
     with open(path, encoding="utf-8", errors="replace") as fh:
         first = fh.readline().split()
     if len(first) >= 2 and all(":" in token for token in first[1:]):
@@ -139,6 +175,9 @@ def load_channel(
             )
         features, label = _read_libsvm(name, files)
         return _finish(ChannelData(name, features, label, "libsvm", "label"))
+    if fmt == "recordio":
+        features, label = _read_recordio(name, files)
+        return _finish(ChannelData(name, features, label, "recordio", "label"))
     if fmt == "parquet":
         frame = _concat(name, [pd.read_parquet(path) for path in files])
         return _finish(_split_label(name, frame, target, "parquet"))
@@ -235,6 +274,31 @@ def _read_libsvm(channel: str, files: list[Path]) -> tuple[pd.DataFrame, pd.Seri
     if matrix.shape[0] == 0:
         raise DataError(f"Channel {channel!r} has no data rows.")
     features = pd.DataFrame(matrix, columns=[f"f{i}" for i in range(width)])
+    return features, pd.Series(labels, name="label")
+
+
+def _read_recordio(channel: str, files: list[Path]) -> tuple[pd.DataFrame, pd.Series]:
+    records = []
+    for path in files:
+        try:
+            records += records_from_bytes(path.read_bytes())
+        except RecordIOError as exc:
+            raise DataError(
+                f"Channel {channel!r}: {path.name} is not RecordIO-protobuf "
+                f"(application/x-recordio-protobuf): {exc}"
+            ) from None
+    try:
+        matrix, labels = records_to_matrix(records, f"channel {channel!r}")
+    except RecordIOError as exc:
+        raise DataError(f"Channel {channel!r}: {exc}") from None
+    if matrix.shape[0] == 0:
+        raise DataError(f"Channel {channel!r} has no data rows.")
+    if labels is None:
+        raise DataError(
+            f"Channel {channel!r}: its RecordIO-protobuf records have no label['values']: pass "
+            "the labels to write_numpy_to_dense_tensor(file, array, labels)."
+        )
+    features = pd.DataFrame(matrix, columns=[f"f{i}" for i in range(matrix.shape[1])])
     return features, pd.Series(labels, name="label")
 
 

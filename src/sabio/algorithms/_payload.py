@@ -16,6 +16,8 @@ import pandas as pd
 
 from sabio.algorithms._errors import DataError, PayloadError
 from sabio.algorithms._libsvm import parse_libsvm
+from sabio.algorithms._recordio import CONTENT_TYPE as RECORDIO
+from sabio.algorithms._recordio import RecordIOError, records_from_bytes, records_to_matrix
 
 __all__ = ["CONTENT_TYPES", "Payload", "as_payload", "media_type", "parse_payload"]
 
@@ -25,8 +27,15 @@ CONTENT_TYPES = (
     "application/jsonlines",
     "application/x-npy",
     "text/libsvm",
+    RECORDIO,
 )
+# SageMaker's containers also take the short spellings (``content_type="csv"``).
 _SYNONYMS = {
+    "csv": "text/csv",
+    "libsvm": "text/libsvm",
+    "json": "application/json",
+    "jsonlines": "application/jsonlines",
+    "recordio-protobuf": RECORDIO,
     "application/x-jsonlines": "application/jsonlines",
     "application/jsonl": "application/jsonlines",
     "application/x-ndjson": "application/jsonlines",
@@ -107,6 +116,8 @@ def parse_payload(
         )
     if kind == "application/x-npy":
         return _npy(body)
+    if kind == RECORDIO:
+        return _recordio(body)
     text = _text(body)
     if not text.strip():
         raise PayloadError(f"The request body is empty: expected {kind} rows of feature values.")
@@ -222,6 +233,17 @@ def _libsvm(text: str) -> Payload:
     if matrix.shape[0] == 0:
         raise PayloadError("The request holds no rows: expected at least one libsvm line.")
     return Payload(pd.DataFrame(matrix), sparse=True)
+
+
+def _recordio(body: bytes | bytearray | str) -> Payload:
+    raw = body.encode("latin-1") if isinstance(body, str) else bytes(body)
+    try:
+        matrix, _ = records_to_matrix(records_from_bytes(raw), "the request")
+    except RecordIOError as exc:
+        raise PayloadError(f"Cannot read the body as RecordIO-protobuf: {exc}") from None
+    if matrix.shape[0] == 0:
+        raise PayloadError("The request holds no records: expected at least one instance.")
+    return Payload(matrix=matrix)
 
 
 def _npy(body: bytes | bytearray | str) -> Payload:

@@ -77,6 +77,10 @@ class Algorithm:
         allow_libsvm: whether libsvm channels are accepted.
         native_metrics: metric names the algorithm itself can report (tuning objectives).
         logs_per_step: it logs ``train:``/``validation:`` metrics per round or epoch itself.
+        extra_metrics: the algorithm's own final metrics of one channel,
+            ``(task, y, scores, threshold, hps) -> {name: value}`` (Linear Learner's
+            ``binary_f_beta`` ...), logged as ``<channel>:<name>`` for every channel with data
+            and usable as tuning objectives (list them in ``native_metrics``).
     """
 
     name: str
@@ -89,6 +93,7 @@ class Algorithm:
     allow_libsvm: bool = False
     native_metrics: frozenset[str] = frozenset()
     logs_per_step: bool = False
+    extra_metrics: Callable[[str, Arr, Arr, float, dict[str, Any]], dict[str, float]] | None = None
 
 
 def _fail(output_dir: Path, message: str) -> None:
@@ -154,7 +159,7 @@ def _run(algorithm: Algorithm, env: JobEnv) -> None:
         if split is not None
     }
     threshold, source = _threshold(data, scores, hps["threshold_metric"], fitted.holdout)
-    _log_final(algorithm, data, fitted, scores, threshold, objective)
+    _log_final(algorithm, data, fitted, scores, threshold, objective, hps)
     _write_meta(env.model_dir, algorithm.name, data, hps, threshold, source, files)
     _report(env, algorithm.name, data, scores, threshold, source, hps)
     print(f"Done in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
@@ -202,7 +207,19 @@ def _log_final(
     scores: dict[str, Arr],
     threshold: float,
     objective: Objective | None,
+    hps: dict[str, Any],
 ) -> None:
+    if algorithm.extra_metrics is not None:
+        for channel in ("train", "validation", "test"):
+            split = _split(data, channel)
+            if split is None:
+                continue
+            found = algorithm.extra_metrics(data.task, split.y, scores[split.name], threshold, hps)
+            for name, value in found.items():
+                fitted.final_metrics[f"{channel}:{name}"] = value
+                log_metric(f"{channel}:{name}", value, step=fitted.steps)
+                # The line SageMaker's first-party algorithms print for each final metric.
+                print(f"#quality_metric: host=algo-1, {channel} {name} <score>={value}")
     if not algorithm.logs_per_step:
         for channel in ("train", "validation"):
             split = _split(data, channel)
@@ -223,6 +240,11 @@ def _log_final(
         split = _split(data, objective.channel)
         if split is None:  # check_available() ran before training
             raise HyperparameterError(f"No {objective.channel!r} data for the tuning objective.")
+        if objective.native:
+            raise HyperparameterError(
+                f"The {algorithm.name} built-in does not report {key} for a {data.task}: "
+                "choose a metric of this predictor type as the tuning objective."
+            )
         value = objective.value(data.task, split.y, scores[split.name], threshold)
     log_metric(key, value, step=fitted.steps)
     print(f"Tuning objective {key} = {value:.6g}")

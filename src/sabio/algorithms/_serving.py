@@ -2,15 +2,19 @@
 to its columns, predicting, and formatting answers.
 
 Answers follow SageMaker's built-ins: ``text/csv`` gives one line per row (the value, the
-positive-class probability, or comma-separated class probabilities); ``application/json``
-gives ``{"predictions": [{"score": ..., "predicted_label": ...}]}`` like Linear Learner;
-``application/jsonlines`` one such object per line; ``application/x-npy`` the score array.
+positive-class probability, or comma-separated class probabilities; XGBoost answers
+SageMaker XGBoost's one comma-joined line instead, :func:`xgboost_csv`); ``application/json``
+gives ``{"predictions": [{"score": ..., "predicted_label": ...}]}`` like Linear Learner (sabio
+adds ``"labels"`` except where it emulates Linear Learner exactly); ``application/jsonlines``
+one such object per line; ``application/x-npy`` the score array. ``Accept: */*`` (or none)
+answers in the emulated container's default type: CSV for XGBoost, JSON for the others.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +34,17 @@ __all__ = [
     "Prediction",
     "ServingModel",
     "format_output",
+    "in_batch_transform",
     "input_fn",
     "output_fn",
     "predict_fn",
     "read_meta",
+    "xgboost_csv",
 ]
 
 META_FILE = "sabio-model.json"
 ACCEPTS = ("application/json", "text/csv", "application/jsonlines", "application/x-npy")
+RECORDIO = "application/x-recordio-protobuf"
 
 
 def read_meta(model_dir: str | Path, algorithm: str) -> dict[str, Any]:
@@ -71,12 +78,14 @@ class Prediction:
         scores: values, positive-class probabilities or ``(n, k)`` class probabilities.
         classes: class labels (classification).
         threshold: decision threshold of a binary model.
+        objective: the XGBoost objective of the model (its CSV answer depends on it).
     """
 
     task: str
     scores: Arr
     classes: list[Any] | None = None
     threshold: float = 0.5
+    objective: str | None = None
 
     def labels(self) -> list[Any]:
         """Predicted class labels (classification only)."""
@@ -201,28 +210,101 @@ class ServingModel:
         return float(self.meta.get("threshold", 0.5))
 
 
-def _accept(accept: str | None) -> str:
+def _accept(accept: str | None, default: str, accepts: tuple[str, ...]) -> str:
     for part in (accept or "").split(","):
         kind = media_type(part)
-        if kind in ("", "*/*", "application/*"):
+        if kind in ("", "*/*"):
+            return default
+        if kind == "application/*":
             return "application/json"
         if kind == "text/*":
             return "text/csv"
-        if kind in ACCEPTS:
+        if kind in accepts:
             return kind
     raise PayloadError(
-        f"Unsupported accept type {accept!r}: expected one of {', '.join(ACCEPTS)}.", 406
+        f"Unsupported accept type {accept!r}: expected one of {', '.join(accepts)}.", 406
     )
 
 
-def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | str, str]:
+def _parameter(accept: str | None, name: str) -> str | None:
+    """A media-type parameter of the first accept type (``verbose=true`` → ``"true"``)."""
+    for part in (accept or "").split(",")[0].split(";")[1:]:
+        key, sep, value = part.partition("=")
+        if sep and key.strip().lower() == name:
+            return value.strip().strip('"').lower()
+    return None
+
+
+def in_batch_transform() -> bool:
+    """Whether this process serves a batch transform (SageMaker sets ``SAGEMAKER_BATCH``)."""
+    return os.environ.get("SAGEMAKER_BATCH", "").lower() in ("true", "1", "yes")
+
+
+def xgboost_csv(prediction: Prediction) -> str:
+    """SageMaker XGBoost's CSV answer: what ``Booster.predict`` gives, joined by commas on one
+    line (one per line in a batch transform). A ``multi:softprob`` row is its probability
+    list (``[0.1, 0.2, 0.7]``), ``multi:softmax`` answers class indices and
+    ``binary:logitraw`` raw margins, as the booster itself does.
+    """
+    scores = np.asarray(prediction.scores, dtype=np.float64)
+    if prediction.objective == "multi:softmax" and scores.ndim == 2:
+        scores = np.argmax(scores, axis=1).astype(np.float64)
+    elif prediction.objective == "binary:logitraw":
+        clipped = np.clip(scores, 1e-300, 1 - 1e-16)
+        scores = np.log(clipped / (1.0 - clipped))
+    values = scores.tolist()
+    if in_batch_transform():
+        return "\n".join(map(str, values)) + "\n"
+    return ",".join(map(str, values))
+
+
+def _recordio(prediction: Prediction) -> bytes:
+    """Linear Learner's RecordIO-protobuf answer: ``label["score"]`` (and, for classifiers,
+    ``label["predicted_label"]``) as float32 tensors, one record per row."""
+    from sabio.algorithms._recordio import Record, Tensor, Value, records_to_bytes
+
+    def value(values: list[float]) -> Value:
+        return Value(float32_tensor=Tensor(values), kind="float32")
+
+    records = []
+    for item in prediction.records():
+        score = item["score"]
+        record = Record(label={"score": value(score if isinstance(score, list) else [score])})
+        if "predicted_label" in item:
+            label = item["predicted_label"]
+            classes = prediction.classes or []
+            numeric = isinstance(label, int | float) and not isinstance(label, bool)
+            index = float(label) if numeric else float(classes.index(label))
+            record.label["predicted_label"] = value([index])
+        records.append(record)
+    return records_to_bytes(records)
+
+
+def format_output(
+    prediction: Prediction,
+    accept: str | None,
+    *,
+    default: str = "application/json",
+    sagemaker_json: bool = False,
+) -> tuple[bytes | str, str]:
     """Serialise predictions as ``(body, content_type)``.
+
+    Args:
+        prediction: what :meth:`ServingModel.predict` returned.
+        accept: the request's ``Accept`` (``*/*`` or none: ``default``).
+        default: the answer type for ``*/*`` (the emulated SageMaker container's).
+        sagemaker_json: JSON exactly as SageMaker's Linear Learner writes it
+            (``{"predictions": [...]}``); else sabio adds ``"labels"`` (the classes), which
+            ``application/json; verbose=true`` asks for in either case.
 
     Raises:
         PayloadError: for an accept type the built-ins cannot produce.
     """
-    kind = _accept(accept)
+    accepts = (*ACCEPTS, RECORDIO) if sagemaker_json else ACCEPTS
+    kind = _accept(accept, default, accepts)
     scores = prediction.scores
+    if kind == RECORDIO:
+        return _recordio(prediction), kind
     if kind == "text/csv":
         if scores.ndim == 2:
             lines = [",".join(repr(float(v)) for v in row) for row in scores.tolist()]
@@ -237,7 +319,8 @@ def format_output(prediction: Prediction, accept: str | None) -> tuple[bytes | s
     if kind == "application/jsonlines":
         return "\n".join(json.dumps(record) for record in records), kind
     body: dict[str, Any] = {"predictions": records}
-    if prediction.classes is not None:
+    verbose = _parameter(accept, "verbose") == "true"
+    if prediction.classes is not None and (verbose or not sagemaker_json):
         body["labels"] = prediction.classes
     return json.dumps(body), kind
 

@@ -26,11 +26,14 @@ from sabio.exceptions import NotFoundError, ValidationError
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
 from sabio.inference._fast import FastPredict, fast_predictor, is_xgboost_booster, prepare
+from sabio.inference._tensorflow import TensorFlowServingModel, find_saved_model, load_saved_model
+from sabio.inference._torch import from_tensor, is_torch_module, to_tensor, torch_predict
 
 __all__ = ["Context", "Handlers", "load_handlers"]
 
 META_FILE = "sabio-model.json"
 XGBOOST_FILES = ("xgboost-model", "model.json", "model.ubj")
+TORCHSCRIPT_FILES = ("model.pth", "model.pt")
 # Bodies of these types reach input_fn as ``str`` (as in SageMaker's framework containers);
 # everything else as ``bytes``.
 _TEXT_TYPES = frozenset({"text/csv", "application/json", "application/jsonlines", "text/libsvm"})
@@ -124,6 +127,12 @@ class Handlers:
         self._transform_fn = _handler(module, "transform_fn", 4)
         # The last model predicted on by default and its fast path (found once per model).
         self._fast: tuple[Any, FastPredict | None] | None = None
+        #: A PyTorch model, once loaded: the default input_fn hands it tensors.
+        self._torch_model: Any = None
+        # No handler of its own: a SavedModel answers TensorFlow Serving's REST contract.
+        self._serves_tensorflow = not any(
+            (self._input_fn, self._predict_fn, self._output_fn, self._transform_fn)
+        )
 
     def __repr__(self) -> str:
         return f"Handlers(source={self.source!r}, model_dir={str(self.model_dir)!r})"
@@ -136,8 +145,11 @@ class Handlers:
             ValidationError: no ``model_fn`` and no model file sabio can load by default.
         """
         if self._model_fn is not None:
-            return self._model_fn(self.context, str(self.model_dir))
-        return _default_model_fn(self.model_dir, self.source)
+            model = self._model_fn(self.context, str(self.model_dir))
+        else:
+            model = _default_model_fn(self.model_dir, self.source)
+        self._torch_model = model if is_torch_module(model) else None
+        return model
 
     # ------------------------------------------------------------- the steps
     def decode(self, body: bytes, content_type: str) -> Any:
@@ -149,7 +161,10 @@ class Handlers:
         kind = _codecs.media_type(content_type)
         try:
             if self._input_fn is None:
-                return _codecs.decode(body, content_type)
+                decoded = _codecs.decode(body, content_type)
+                if self._torch_model is not None:  # SageMaker's PyTorch toolkit: a tensor
+                    return to_tensor(decoded, self._torch_model)
+                return decoded
             data: bytes | str = body
             if kind in _TEXT_TYPES:
                 data = body.decode("utf-8")
@@ -179,7 +194,7 @@ class Handlers:
         """
         try:
             if self._output_fn is None:
-                return _codecs.encode(prediction, accept)
+                return _codecs.encode(from_tensor(prediction), accept)
             return _answer(self._output_fn(self.context, prediction, accept), accept)
         except (ValueError, TypeError) as exc:
             if isinstance(exc, PayloadError):
@@ -216,6 +231,13 @@ class Handlers:
                 },
             )
         t0 = time.perf_counter()
+        if isinstance(model, TensorFlowServingModel) and self._serves_tensorflow:
+            out, out_type = model.handle(body, content_type)
+            return (
+                out,
+                out_type,
+                {"decode": 0.0, "predict": time.perf_counter() - t0, "encode": 0.0},
+            )
         data = self.decode(body, content_type)
         t1 = time.perf_counter()
         prediction = self.predict(model, data)
@@ -235,6 +257,8 @@ class Handlers:
 
 
 def _plain_predict(model: Any, data: Any) -> Any:
+    if is_torch_module(model):
+        return torch_predict(model, data)
     if is_xgboost_booster(model):
         # inplace_predict skips building a DMatrix: several times faster for a few rows.
         return model.inplace_predict(data)
@@ -263,6 +287,16 @@ def _default_model_fn(model_dir: Path, source: str) -> Any:
             booster.set_param({"nthread": 1})  # one request at a time; workers scale out
             prepare(booster)
             return booster
+    saved_model = find_saved_model(model_dir)
+    if saved_model is not None:  # SageMaker's TensorFlow Serving container
+        return load_saved_model(saved_model)
+    for name in TORCHSCRIPT_FILES:
+        if (model_dir / name).is_file():
+            # SageMaker's PyTorch toolkit loads a TorchScript model.pth when there is no
+            # model_fn (TorchScript, not a pickle: no Python code from the archive runs).
+            import torch
+
+            return torch.jit.load(str(model_dir / name), map_location="cpu")  # type: ignore[no-untyped-call]
     files = sorted(p.name for p in model_dir.iterdir())[:20] if model_dir.is_dir() else []
     raise ValidationError(
         f"No model_fn in {source} and no model file sabio can load by default in {model_dir} "

@@ -302,7 +302,7 @@ class InferenceApp:
     # ---------------------------------------------------------------- model routes
     def _invocations_call(self, request: Request) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         content_type = _text(request.headers, b"content-type", "application/json")
-        accept = _text(request.headers, b"accept", "application/json")
+        accept = _text(request.headers, b"accept", "*/*")
         return self.handlers.invoke, (self.model, request.body, content_type, accept)
 
     def _invocations_answer(self, request: Request, result: Any) -> Response:

@@ -6,7 +6,8 @@ warm-up imports), records a job in the catalog, writes its folder and calls :fun
 every kind. Its supervisor program subclasses :class:`Program` (what runs) and
 :class:`Supervisor` (claim, heartbeat, stop requests, ``done`` marker) and ends with
 ``main(KIND, program)``. Backends (:class:`Backend`: ``local``, ``ray``) decide where
-supervisors run; the local one starts them from warm pools when it can.
+supervisors run; the local one starts them from warm pools when it can. :func:`opt_ml_command`
+runs a job's program with its folder at ``/opt/ml`` (a private mount namespace).
 
 This package names no engine: engines register nothing, they pass their kind.
 """
@@ -27,6 +28,8 @@ from sabio.supervision._lifecycle import (
     supervisor_dead,
     wait,
 )
+from sabio.supervision._opt_ml import OPT_ML_NOTE, opt_ml_command, opt_ml_hint
+from sabio.supervision._process import end_group
 from sabio.supervision._program import Program, main
 from sabio.supervision._requirements import install_requirements
 from sabio.supervision._supervisor import FAILURE_REASON_LIMIT, Supervisor, failure_reason
@@ -36,6 +39,7 @@ from sabio.supervision.backends import backend_for
 __all__ = [
     "FAILURE_REASON_LIMIT",
     "HEARTBEAT_SECONDS",
+    "OPT_ML_NOTE",
     "STALE_SECONDS",
     "Backend",
     "JobKind",
@@ -45,6 +49,7 @@ __all__ = [
     "WarmHandoff",
     "backend_for",
     "describe",
+    "end_group",
     "failure_reason",
     "follow",
     "install_requirements",
@@ -52,6 +57,8 @@ __all__ = [
     "job_env",
     "launch",
     "main",
+    "opt_ml_command",
+    "opt_ml_hint",
     "reconcile",
     "stop",
     "supervisor_dead",

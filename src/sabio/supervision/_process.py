@@ -7,6 +7,7 @@ place that knows how to start them and how to recognise them later.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import select
@@ -22,6 +23,7 @@ from typing import Any, NoReturn
 __all__ = [
     "LineReader",
     "end_children",
+    "end_group",
     "exit_now",
     "exit_watch",
     "finish_child",
@@ -125,6 +127,48 @@ def end_children(grace: float) -> int:
             child.kill()
             child.join(grace)
     return len(children)
+
+
+def _group_members(pgid: int) -> set[int]:
+    """Live (not zombie) processes of process group ``pgid``, from ``/proc``."""
+    members = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if fields[0] not in (b"Z", b"X") and int(fields[2]) == pgid:
+            members.add(int(entry))
+    return members
+
+
+def end_group(grace: float) -> int:
+    """End every other process of this supervisor's process group: what its programs left
+    running (their children, which outlive them when they end or are stopped, as a
+    container's processes do not). SIGTERM, then SIGKILL for any still running after
+    ``grace`` seconds. Does nothing unless this process leads its group (every supervisor
+    does: it starts in its own session) or where ``/proc`` is missing. Returns how many
+    processes there were.
+    """
+    me = os.getpid()
+    if os.getpgrp() != me or not os.path.isdir("/proc"):
+        return 0
+    others = _group_members(me) - {me}
+    count = len(others)
+    for pid in others:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while others and time.monotonic() < deadline:
+        time.sleep(0.02)
+        others &= _group_members(me)
+    for pid in others:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return count
 
 
 def exit_now(code: int) -> NoReturn:

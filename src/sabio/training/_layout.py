@@ -96,7 +96,9 @@ class HostLayout:
 
     def create(self) -> None:
         """Create the empty folders."""
-        for folder in (self.code, self.config, self.base / "input" / "data", self.model):
+        # checkpoints/: SageMaker's default checkpoint_local_path (/opt/ml/checkpoints).
+        folders = (self.code, self.config, self.base / "input" / "data", self.model)
+        for folder in (*folders, self.base / "checkpoints"):
             folder.mkdir(parents=True, exist_ok=True)
         self.output_data.mkdir(parents=True, exist_ok=True)
 

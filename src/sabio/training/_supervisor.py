@@ -73,6 +73,8 @@ class Supervisor(supervision.Supervisor):
         self._parser = RegexMetricParser(self.spec.metric_definitions)
         self._followers = [MetricFileFollower(layout.metrics_file) for layout in self.layouts]
         self._processes: list[HostProcess] = []
+        #: Programs run without /opt/ml (opt_ml=off, or the machine refused the namespace).
+        self._no_opt_ml = settings.opt_ml == "off"
         self._created_at = time.time()  # the catalog's value replaces it in run()
 
     # ----------------------------------------------------------------- logging
@@ -90,6 +92,8 @@ class Supervisor(supervision.Supervisor):
 
     def _on_line(self, host: str, _stream: str, line: str) -> None:
         self.log(line if len(self.hosts) == 1 else f"[{host}] {line}")
+        if line.startswith(supervision.OPT_ML_NOTE):
+            self._no_opt_ml = True
         found = self._parser.parse(line)
         if found:
             with self._metrics_lock:
@@ -204,6 +208,8 @@ class Supervisor(supervision.Supervisor):
             for child in self._warm:
                 child.cancel()
             self._warm.clear()
+            # What the programs left running (a script's own children) ends with the job.
+            supervision.end_group(STOP_GRACE_SECONDS)
             if slots is not None:
                 slots.release()
             self.stop_heartbeat()
@@ -278,9 +284,13 @@ class Supervisor(supervision.Supervisor):
             env["PYTHONPATH"] = os.pathsep.join(python_path)
             env["OMP_NUM_THREADS"] = env.get("OMP_NUM_THREADS", str(num_cpus))
             warm = self._warm.pop(0) if self._warm and can_fork(env) else None
+            run = command
+            if warm is None and spec.entry_point:  # scripts may hard-code /opt/ml; built-ins not
+                run = supervision.opt_ml_command(command, layout.base, self.settings.opt_ml)
             process = HostProcess(
-                self.hosts[index], command, layout.code, env, self._on_line, self.wake, warm
+                self.hosts[index], run, layout.code, env, self._on_line, self.wake, warm
             )
+            process.command = command  # what failure reasons show: the user's command
             if index == 0 and process.warm:
                 self.log("sabio: started the built-in from a pre-imported process.")
             self._processes.append(process)
@@ -327,6 +337,8 @@ class Supervisor(supervision.Supervisor):
         code = process.proc.returncode
         tail = "\n".join(process.stderr_tail).strip()
         message = tail[-700:] if tail else "(the script printed nothing to stderr)"
+        hint = supervision.opt_ml_hint(tail, self._no_opt_ml)
+        message = f"{hint}\n{message}" if hint else message
         command = " ".join(process.command)
         return (
             f'AlgorithmError: ExecuteUserScriptError:\nExitCode {code}\nErrorMessage "{message}"\n'

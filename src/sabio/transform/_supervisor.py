@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import multiprocessing
+import os
 import threading
 import time
 import traceback
@@ -174,6 +175,9 @@ class Supervisor(supervision.Supervisor):
         model = self.catalog.jobs(MODEL).get(spec.model_name)
         self.log(f"Preparing model {spec.model_name}")
         model_spec = ModelSpec.model_validate(model.spec)
+        # What SageMaker sets in a batch transform's container: handlers that answer
+        # differently in batch (the XGBoost built-in's CSV: one prediction per line) see it.
+        os.environ["SAGEMAKER_BATCH"] = "true"
         _, handlers = prepare_model(self.settings, model_spec, self.job_dir / "model")
         files = list_inputs(self.store, spec.data, spec.data_type)
         self.progress["InputFiles"] = len(files)

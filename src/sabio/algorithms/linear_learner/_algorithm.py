@@ -10,6 +10,7 @@ from sabio.algorithms._errors import DataError, HyperparameterError
 from sabio.algorithms._program import Algorithm, TrainContext
 from sabio.algorithms._sklearn import SklearnModel
 from sabio.algorithms._task import MULTICLASS, REGRESSOR
+from sabio.algorithms.linear_learner._metrics import METRICS, linear_learner_metrics
 from sabio.algorithms.linear_learner._params import PARAMS, check
 
 __all__ = ["ALGORITHM"]
@@ -145,4 +146,6 @@ ALGORITHM = Algorithm(
     check=check,
     impute=True,
     scale=lambda hps: bool(hps["normalize_data"]),
+    native_metrics=frozenset(name for names in METRICS.values() for name in names),
+    extra_metrics=linear_learner_metrics,
 )

@@ -17,7 +17,7 @@ IGNORED = (
     "init_bias", "unbias_data", "unbias_label", "num_point_for_scaler", "margin",
     "quantile", "loss_insensitivity", "bias_lr_mult", "bias_wd_mult",
     "early_stopping_patience", "early_stopping_tolerance", "target_recall",
-    "target_precision", "f_beta", "accuracy_top_k",
+    "target_precision",
 )  # fmt: skip
 
 PARAMS: tuple[Param, ...] = (
@@ -51,6 +51,9 @@ PARAMS: tuple[Param, ...] = (
     Param("max_iter", "int", default=1000, low=1),
     Param("tol", "float", default=1e-4, low=0.0, low_open=True),
     Param("seed", "int", default=0),
+    # Used by the binary_f_beta/macro_f_beta and multiclass_top_k_accuracy metrics.
+    Param("f_beta", "float", default=1.0, low=0.0, low_open=True),
+    Param("accuracy_top_k", "int", default=3, low=1),
     *(Param(name, "str") for name in IGNORED),
 )
 

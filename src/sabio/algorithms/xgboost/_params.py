@@ -11,6 +11,7 @@ from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 from sabio.exceptions import did_you_mean
 
 __all__ = [
+    "ALIASES",
     "AUTO_EARLY_STOPPING",
     "AUTO_MAX_ROUNDS",
     "AUTO_ROUNDS",
@@ -69,7 +70,10 @@ AUTO_ROUNDS = 100
 #: Binary labels rarer than this get ``aucpr`` as the default eval_metric.
 IMBALANCED_PREVALENCE = 0.2
 _IGNORED = ("lambda_bias", "single_precision_histogram", "deterministic_histogram",
-            "use_dask_gpu_training", "sketch_eps")  # fmt: skip
+            "use_dask_gpu_training", "sketch_eps", "dsplit", "predictor")  # fmt: skip
+#: SageMaker's aliases (the container declares them): alias → the name used here.
+ALIASES = {"learning_rate": "eta", "min_split_loss": "gamma", "reg_lambda": "lambda",
+           "reg_alpha": "alpha"}  # fmt: skip
 
 # Booster- and objective-specific parameters default to None (= XGBoost's default, which is
 # SageMaker's) so that XGBoost does not warn about parameters it does not use.
@@ -126,6 +130,11 @@ PARAMS: tuple[Param, ...] = (
     Param("deterministic_histogram", "bool"),
     Param("use_dask_gpu_training", "bool"),
     Param("sketch_eps", "float", low=0.0, high=1.0, low_open=True, high_open=True),
+    # Legacy names SageMaker's container still accepts (notebooks pass silent=0).
+    Param("silent", "int", low=0, high=1),
+    Param("dsplit", "choice", choices=("row", "col")),
+    Param("predictor", "choice", choices=("auto", "cpu_predictor", "gpu_predictor")),
+    *(Param(alias, "float", low=0.0) for alias in ALIASES),
 )
 
 
@@ -164,6 +173,20 @@ def check(hps: dict[str, Any]) -> None:
     Raises:
         HyperparameterError: contradicting or unsupported settings.
     """
+    for alias, name in ALIASES.items():
+        if hps.get(alias) is not None:  # an alias wins over its name's default
+            hps[name] = hps.pop(alias)
+        hps.pop(alias, None)
+    if hps.get("silent") is not None:
+        # XGBoost 1.0 replaced silent with verbosity; silent=1 meant verbosity 0.
+        if hps["silent"] == 1:
+            hps["verbosity"] = 0
+        print(
+            f"Note: hyperparameter 'silent' (={hps['silent']}) is a legacy XGBoost name; it is "
+            "accepted as SageMaker's container does, as verbosity (use verbosity=0..3).",
+            file=sys.stderr,
+        )
+    hps.pop("silent", None)
     for name in hps["eval_metric"]:
         _check_metric(name)
     if hps["csv_weights"] == 1:

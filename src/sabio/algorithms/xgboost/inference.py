@@ -3,7 +3,9 @@
 A model server imports this module and calls ``model_fn(model_dir)`` once, then
 ``input_fn`` → ``predict_fn`` → ``output_fn`` per request. Requests hold raw feature rows
 (no label) as ``text/csv``, ``application/json``, ``application/jsonlines``,
-``application/x-npy`` or ``text/libsvm``. A folder with only a SageMaker-trained
+``application/x-npy``, ``text/libsvm`` or ``application/x-recordio-protobuf`` (SageMaker's short
+spellings ``csv`` and ``libsvm`` too). Answers are SageMaker XGBoost's comma-joined CSV for
+``Accept: */*`` and ``text/csv`` (see :func:`output_fn`). A folder with only a SageMaker-trained
 ``xgboost-model`` (no ``sabio-model.json``) is served too, on numeric features.
 
 Example:
@@ -12,6 +14,8 @@ Example:
     >>> rows = inference.input_fn("19,female,27.9,0,yes,southwest", "text/csv")  # doctest: +SKIP
     >>> inference.output_fn(inference.predict_fn(rows, model), "text/csv")  # doctest: +SKIP
     ('16884.9', 'text/csv')
+
+Batch transforms (``SAGEMAKER_BATCH`` set) get one prediction per line.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from typing import Any
 import numpy as np
 
 from sabio.algorithms._metrics import Arr
-from sabio.algorithms._payload import Payload, parse_payload
+from sabio.algorithms._payload import Payload, media_type, parse_payload
 from sabio.algorithms._serving import (
     META_FILE,
+    Prediction,
     ServingModel,
-    output_fn,
-    predict_fn,
+    format_output,
     read_meta,
+    xgboost_csv,
 )
 from sabio.algorithms._task import BINARY, MULTICLASS, REGRESSOR
 from sabio.algorithms.xgboost._train import MODEL_FILE, scores_from_booster
@@ -106,5 +111,25 @@ def inplace_scores(booster: Any, x: Arr, objective: str, walker: TreeWalker | No
 
 
 def input_fn(body: bytes | str, content_type: str) -> Payload:
-    """Parse a request body (CSV, JSON, JSON Lines, NPY or libsvm) into raw rows."""
+    """Parse a request body (CSV, JSON, JSON Lines, NPY, libsvm or RecordIO-protobuf) into
+    raw rows."""
     return parse_payload(body, content_type, allow_libsvm=True)
+
+
+def predict_fn(data: Any, model: ServingModel) -> Prediction:
+    """Apply the saved preprocessing and predict (the prediction knows the objective)."""
+    prediction = model.predict(data)
+    prediction.objective = model.meta["hyperparameters"].get("objective")
+    return prediction
+
+
+def output_fn(prediction: Prediction, accept: str | None) -> tuple[bytes | str, str]:
+    """Answer as SageMaker's XGBoost container: for ``Accept: */*`` (or none) and
+    ``text/csv``, the predictions comma-joined on one line (``0.1,0.9``; one per line in a
+    batch transform). ``application/json`` and ``application/jsonlines`` give sabio's richer
+    ``{"score": ..., "predicted_label": ...}`` records, ``application/x-npy`` the scores.
+    """
+    kind = media_type((accept or "").split(",")[0])
+    if kind in ("", "*/*", "text/csv", "text/*"):
+        return xgboost_csv(prediction), "text/csv"
+    return format_output(prediction, accept)
