@@ -3,8 +3,9 @@
 SageMaker's local mode runs jobs and endpoints in Docker on your machine; sabio runs
 everything on your machine anyway, so :class:`LocalSession` is a :class:`sabio.Session`
 that also accepts local mode's arguments and configuration, and
-:class:`LocalPipelineSession` is :class:`sabio.workflow.pipeline_context.PipelineSession`. ``instance_type="local"``,
-``"local_cpu"`` and ``"local_gpu"`` work with every session (they reserve no CPU slots).
+:class:`LocalPipelineSession` is :class:`sabio.workflow.pipeline_context.PipelineSession`.
+``instance_type="local"``, ``"local_cpu"`` and ``"local_gpu"`` work with every session (they
+reserve no CPU slots).
 
 Example:
     >>> from sabio.local import LocalSession
