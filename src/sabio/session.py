@@ -34,6 +34,12 @@ class Session:
             ``default_bucket``, ``sabio-default``).
         settings: explicit settings; by default they are read from the environment
             and ``$SABIO_HOME/config.toml``.
+        backend: where jobs run (``local``, the default, or ``ray``); overrides the
+            ``SABIO_BACKEND`` setting.
+
+    Raises:
+        ConfigError: the backend is unknown or cannot run here (named by ``backend``,
+            ``SABIO_BACKEND`` or the config file).
     """
 
     def __init__(
@@ -43,9 +49,15 @@ class Session:
         sagemaker_runtime_client: Any = None,
         default_bucket: str | None = None,
         settings: Settings | None = None,
+        backend: str | None = None,
         **_ignored: Any,
     ) -> None:
+        from sabio.supervision import backend_for
+
         self.settings = settings or load_settings()
+        if backend is not None:
+            self.settings = self.settings.with_overrides(backend=backend)
+        backend_for(self.settings.backend)  # an unknown or unavailable backend is refused here
         self._default_bucket = default_bucket or self.settings.default_bucket
 
     @cached_property

@@ -16,6 +16,7 @@ from sabio.supervision._kind import JobKind
 from sabio.supervision._lifecycle import (
     HEARTBEAT_SECONDS,
     STALE_SECONDS,
+    check_backend,
     describe,
     follow,
     job_dir,
@@ -41,6 +42,7 @@ __all__ = [
     "Supervisor",
     "WarmHandoff",
     "backend_for",
+    "check_backend",
     "describe",
     "failure_reason",
     "follow",

@@ -20,7 +20,7 @@ from typing import Any
 
 from sabio._config import Settings, environ, settings_to_env
 from sabio.catalog import Catalog, JobRecord
-from sabio.exceptions import TimeoutError_
+from sabio.exceptions import ConfigError, TimeoutError_
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import exit_watch
 from sabio.supervision.backends import WarmHandoff, backend_for
@@ -28,6 +28,7 @@ from sabio.supervision.backends import WarmHandoff, backend_for
 __all__ = [
     "HEARTBEAT_SECONDS",
     "STALE_SECONDS",
+    "check_backend",
     "describe",
     "follow",
     "job_dir",
@@ -73,14 +74,16 @@ def launch(
     ``preload`` names built-in programs the job runs, which a warm pool imports ahead;
     ``keep_alive`` seconds keep that warm pool for this process's next jobs of the kind;
     ``handoff`` gives the supervisor a warm pool this process started for it to use.
-    A supervisor that cannot be started fails the job with the reason.
+    A supervisor that cannot be started fails the job with the reason. Submitters check
+    :func:`check_backend` before they record anything; this is the backstop.
 
     Raises:
         OSError: the supervisor could not be started (the job is ``Failed``).
+        ConfigError: the backend is unknown or unavailable (the job is ``Failed``).
     """
     jobs = Catalog.open(settings).jobs(kind)
-    backend = backend_for(settings.backend)
     try:
+        backend = backend_for(settings.backend)
         pid = backend.launch(
             kind,
             job_dir(settings, kind, name),
@@ -89,22 +92,36 @@ def launch(
             keep_alive=keep_alive,
             handoff=handoff,
         )
-    except OSError as exc:
+    except (OSError, ConfigError) as exc:
+        if isinstance(exc, ConfigError):
+            reason = f"ClientError: {exc}"
+        else:
+            reason = (
+                f"InternalServerError: cannot start the supervisor (python -m {kind.module}): "
+                f"{exc}. Check that the workspace folder is writable and that this Python "
+                "environment can run it, then run the job again."
+            )
         jobs.transition(
             name,
             kind.dead_status,
             secondary_status=kind.dead_status,
             message=f"{kind.label} failed",
-            failure_reason=(
-                f"InternalServerError: cannot start the supervisor (python -m {kind.module}): "
-                f"{exc}. Check that the workspace folder is writable and that this Python "
-                "environment can run it, then run the job again."
-            ),
+            failure_reason=reason[:1024],
         )
         raise
     if pid is not None:
         jobs.update(name, supervisor_pid=pid, supervisor_host=socket.gethostname())
     return pid
+
+
+def check_backend(settings: Settings) -> None:
+    """Refuse a submission before anything is recorded when its backend cannot run it.
+
+    Raises:
+        ConfigError: the backend is unknown or unavailable (names the valid ones and how to
+            install the missing one).
+    """
+    backend_for(settings.backend)
 
 
 def supervisor_dead(settings: Settings, kind: JobKind, record: JobRecord) -> bool:
