@@ -47,7 +47,8 @@ def test_config_file_backend_ray_is_refused(sabio_home: Path) -> None:
 
 
 def test_unknown_backend_names_valid_ones(sabio_home: Path) -> None:
-    with pytest.raises(ConfigError, match=r"Unknown backend 'rey'\. Did you mean 'ray'\?") as caught:
+    expected = r"Unknown backend 'rey'\. Did you mean 'ray'\?"
+    with pytest.raises(ConfigError, match=expected) as caught:
         Session(backend="rey")
     assert "Valid backends: local, ray" in str(caught.value)
 
