@@ -17,6 +17,7 @@ backend                ``SABIO_BACKEND``           ``local``
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
+allow_new_catalog      ``SABIO_ALLOW_NEW_CATALOG`` false (see "Workspace integrity")
 =====================  ==========================  ======================================
 
 The config file uses the same names as keys, e.g.::
@@ -54,6 +55,9 @@ class Settings:
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
     price_table: str | None = None
+    #: Start an empty catalog even though the workspace has job folders (its catalog was
+    #: deleted or moved); without it sabio refuses, so no job history is lost silently.
+    allow_new_catalog: bool = False
 
     @property
     def jobs_dir(self) -> Path:
@@ -69,6 +73,13 @@ class Settings:
     def locks_dir(self) -> Path:
         """Folder for machine-wide lock files (CPU slots)."""
         return self.home / "locks"
+
+    def ensure_home(self) -> Path:
+        """Create the workspace folder, readable by its owner only, when it does not exist
+        yet (an existing one keeps its mode); return it."""
+        if not self.home.exists():
+            self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.home
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with some fields replaced."""
@@ -86,6 +97,7 @@ _ENV = {
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
     "price_table": "SABIO_PRICE_TABLE",
+    "allow_new_catalog": "SABIO_ALLOW_NEW_CATALOG",
 }
 _FALLBACK_ENV = {
     "s3_access_key_id": "AWS_ACCESS_KEY_ID",
@@ -155,6 +167,13 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             f"cpu_slots must be a whole number, got {values['cpu_slots']!r}. "
             "Set SABIO_CPU_SLOTS=4 (for example) or fix config.toml."
         ) from exc
+    flag = str(values.get("allow_new_catalog", "false")).strip().lower()
+    if flag not in ("1", "true", "yes", "0", "false", "no", ""):
+        raise ConfigError(
+            f"allow_new_catalog must be true or false, got {values['allow_new_catalog']!r} "
+            "(SABIO_ALLOW_NEW_CATALOG=1 or allow_new_catalog = true in config.toml)."
+        )
+    values["allow_new_catalog"] = flag in ("1", "true", "yes")
     if values["cpu_slots"] < 1:
         raise ConfigError(f"cpu_slots must be at least 1, got {values['cpu_slots']}.")
     # Which backends exist and can run here is known in one place, the kernel's

@@ -4,14 +4,19 @@ says why (issue 19, finding 11a)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from sabio._config import load_settings
 from sabio.catalog import Catalog
 from sabio.exceptions import CatalogError
+from sabio.supervision import Program, describe, job_dir
+from sabio.supervision._program import run_job
 from sabio.training._kind import TRAINING
 
 
@@ -38,3 +43,26 @@ def test_catalog_disk_full_is_clear_error(tmp_path: Path) -> None:
     assert f"The catalog's disk is full: free space under {tmp_path}" in message
     assert "OperationalError" not in type(caught.value).__name__
     catalog.engine.dispose()
+
+
+class _FullCatalogProgram(Program):
+    def run(self, folder: Path, prepared: Any = None, warm_pool: str | None = None) -> int:
+        raise CatalogError("The catalog's disk is full: free space under /somewhere")
+
+
+def test_supervisor_unable_to_record_outcome_leaves_reason(sabio_home: Path) -> None:
+    settings = load_settings()
+    jobs = Catalog.open(settings).jobs(TRAINING)
+    jobs.create("full-disk", {}, status="InProgress", secondary_status="Training")
+    folder = job_dir(settings, TRAINING, "full-disk")
+    folder.mkdir(parents=True)
+    assert run_job(_FullCatalogProgram(), folder) == 1
+    # The supervisor is gone (a pid that no longer runs): the next read reconciles it.
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    jobs.update("full-disk", supervisor_pid=dead.pid, heartbeat_at=0.0)
+    record = describe(settings, TRAINING, "full-disk")
+    assert record.status == "Failed"
+    assert record.failure_reason == (
+        "ClientError: The catalog's disk is full: free space under /somewhere"
+    )

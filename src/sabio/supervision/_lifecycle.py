@@ -23,6 +23,7 @@ from sabio.catalog import Catalog, JobRecord
 from sabio.exceptions import ConfigError, TimeoutError_
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import exit_watch
+from sabio.supervision._program import unrecorded_reason
 from sabio.supervision.backends import WarmHandoff, backend_for
 
 __all__ = [
@@ -166,7 +167,10 @@ def reconcile(
         secondary_status=kind.dead_status,
         message=f"{kind.label} failed",
         only_from=kind.active or None,
-        failure_reason=kind.reason_dead(record.name, record.supervisor_pid),
+        failure_reason=(
+            unrecorded_reason(job_dir(settings, kind, record.name))
+            or kind.reason_dead(record.name, record.supervisor_pid)
+        )[:1024],
     )
     return jobs.get(record.name, with_history=True)
 
