@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _train, _transform, _tuning
+from sabio.cli import _data, _endpoints, _jobs, _prune, _train, _transform, _tuning
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -26,6 +26,7 @@ app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
 app.command("tune")(_tuning.tune)
+app.command("prune")(_prune.prune)
 
 
 def main() -> None:
