@@ -21,6 +21,7 @@ default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 default_bucket_prefix  ``SABIO_DEFAULT_BUCKET_PREFIX``  none (SageMaker's ``default_bucket_prefix``)
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
 opt_ml                 ``SABIO_OPT_ML``            ``auto`` (see below)
+allow_new_catalog      ``SABIO_ALLOW_NEW_CATALOG`` false (see "Workspace integrity")
 =====================  ==========================  ======================================
 
 ``opt_ml`` decides whether a job's program sees its job folder at ``/opt/ml`` (a private mount
@@ -45,9 +46,8 @@ from typing import Any
 
 from sabio.exceptions import ConfigError, did_you_mean
 
-__all__ = ["BACKENDS", "OPT_ML_MODES", "Settings", "environ", "load_settings", "settings_to_env"]
+__all__ = ["OPT_ML_MODES", "Settings", "environ", "load_settings", "settings_to_env"]
 
-BACKENDS = ("local", "ray")
 #: Values of the ``opt_ml`` setting.
 OPT_ML_MODES = ("auto", "on", "off")
 
@@ -70,6 +70,9 @@ class Settings:
     default_bucket_prefix: str | None = None
     price_table: str | None = None
     opt_ml: str = "auto"
+    #: Start an empty catalog even though the workspace has job folders (its catalog was
+    #: deleted or moved); without it sabio refuses, so no job history is lost silently.
+    allow_new_catalog: bool = False
 
     @property
     def jobs_dir(self) -> Path:
@@ -85,6 +88,13 @@ class Settings:
     def locks_dir(self) -> Path:
         """Folder for machine-wide lock files (CPU slots)."""
         return self.home / "locks"
+
+    def ensure_home(self) -> Path:
+        """Create the workspace folder, readable by its owner only, when it does not exist
+        yet (an existing one keeps its mode); return it."""
+        if not self.home.exists():
+            self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self.home
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with some fields replaced."""
@@ -105,6 +115,7 @@ _ENV = {
     "default_bucket_prefix": "SABIO_DEFAULT_BUCKET_PREFIX",
     "price_table": "SABIO_PRICE_TABLE",
     "opt_ml": "SABIO_OPT_ML",
+    "allow_new_catalog": "SABIO_ALLOW_NEW_CATALOG",
 }
 _FALLBACK_ENV = {
     "ray_address": "RAY_ADDRESS",
@@ -175,15 +186,18 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             f"cpu_slots must be a whole number, got {values['cpu_slots']!r}. "
             "Set SABIO_CPU_SLOTS=4 (for example) or fix config.toml."
         ) from exc
+    flag = str(values.get("allow_new_catalog", "false")).strip().lower()
+    if flag not in ("1", "true", "yes", "0", "false", "no", ""):
+        raise ConfigError(
+            f"allow_new_catalog must be true or false, got {values['allow_new_catalog']!r} "
+            "(SABIO_ALLOW_NEW_CATALOG=1 or allow_new_catalog = true in config.toml)."
+        )
+    values["allow_new_catalog"] = flag in ("1", "true", "yes")
     if values["cpu_slots"] < 1:
         raise ConfigError(f"cpu_slots must be at least 1, got {values['cpu_slots']}.")
-    backend = str(values.get("backend", "local"))
-    if backend not in BACKENDS:
-        raise ConfigError(
-            f"Unknown backend {backend!r}.{did_you_mean(backend, BACKENDS)} "
-            f"Expected one of {', '.join(BACKENDS)} (SABIO_BACKEND or 'backend' in config.toml)."
-        )
-    values["backend"] = backend
+    # Which backends exist and can run here is known in one place, the kernel's
+    # backend_for; the session and every submission ask it.
+    values["backend"] = str(values.get("backend", "local"))
     opt_ml = str(values.get("opt_ml", "auto")).lower()
     if opt_ml not in OPT_ML_MODES:
         raise ConfigError(

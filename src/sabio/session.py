@@ -37,11 +37,17 @@ class Session:
             ``default_bucket_prefix`` (default: the setting ``default_bucket_prefix``, none).
         settings: explicit settings; by default they are read from the environment
             and ``$SABIO_HOME/config.toml``.
+        backend: where jobs run (``local``, the default, or ``ray``); overrides the
+            ``SABIO_BACKEND`` setting.
 
     Attributes:
         config: SageMaker's local-mode configuration dictionary
             (``{"local": {"local_code": True}}``); sabio always runs code locally, so it is
             kept for code that reads it back.
+
+    Raises:
+        ConfigError: the backend is unknown or cannot run here (named by ``backend``,
+            ``SABIO_BACKEND`` or the config file).
     """
 
     def __init__(
@@ -52,9 +58,15 @@ class Session:
         default_bucket: str | None = None,
         settings: Settings | None = None,
         default_bucket_prefix: str | None = None,
+        backend: str | None = None,
         **_ignored: Any,
     ) -> None:
+        from sabio.supervision import backend_for
+
         self.settings = settings or load_settings()
+        if backend is not None:
+            self.settings = self.settings.with_overrides(backend=backend)
+        backend_for(self.settings.backend)  # an unknown or unavailable backend is refused here
         self._default_bucket = default_bucket or self.settings.default_bucket
         prefix = default_bucket_prefix or self.settings.default_bucket_prefix
         # SageMaker strips the slashes around the prefix; an empty one means none.

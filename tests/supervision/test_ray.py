@@ -135,5 +135,6 @@ def test_a_sqlite_workspace_is_refused_on_a_cluster_of_several_machines(
     estimator = _estimator(session, tmp_path, "local", 0.1)
     with pytest.raises(ConfigError, match=r"2 machines.*SQLite.*SABIO_DATABASE_URL=postgresql"):
         estimator.fit(job_name="on-sqlite", wait=False)
-    record = Catalog.open(session.settings).jobs(TRAINING).get("on-sqlite")
-    assert record.status == "Failed" and "SQLite" in (record.failure_reason or "")
+    # Refused before anything was recorded: no record, no job folder.
+    assert not Catalog.open(session.settings).jobs(TRAINING).exists("on-sqlite")
+    assert not supervision.job_dir(session.settings, TRAINING, "on-sqlite").exists()

@@ -187,9 +187,11 @@ def test_killed_supervisor_and_script_reconciled_to_failed(
     script_pid = int(marker.read_text())
     supervisor_pid = session.catalog.jobs(TRAINING).get("killed-job").supervisor_pid
     assert supervisor_pid is not None
-    assert os.getpgid(script_pid) == supervisor_pid  # the script is in the supervisor's group
+    # The script runs in its own process group, in the supervisor's session.
+    assert os.getsid(script_pid) == supervisor_pid
+    assert os.getpgid(script_pid) == script_pid
 
-    os.killpg(supervisor_pid, signal.SIGKILL)
+    os.kill(supervisor_pid, signal.SIGKILL)  # the script is left running
 
     def reconciled() -> dict[str, object] | None:
         description = session.describe_training_job("killed-job")
@@ -201,6 +203,8 @@ def test_killed_supervisor_and_script_reconciled_to_failed(
     assert "died" in description["FailureReason"]
     assert str(supervisor_pid) in description["FailureReason"]
     wait_until(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
+    # Reconciling killed the script too (the supervisor's session).
+    wait_until(lambda: not _group_members(script_pid), timeout=10, what="the script to exit")
     # The reconciled outcome is final: reading again changes nothing.
     assert (
         session.describe_training_job("killed-job")["FailureReason"]
@@ -230,9 +234,10 @@ def test_killed_standby_supervisor_reconciled_to_failed(
     supervisor_pid = session.catalog.jobs(TRAINING).get("standby-job").supervisor_pid
     assert supervisor_pid is not None
     assert psutil.Process(supervisor_pid).ppid() != os.getpid()  # forked by the standby
-    assert os.getpgid(int(marker.read_text())) == supervisor_pid
+    script_pid = int(marker.read_text())
+    assert os.getsid(script_pid) == supervisor_pid
 
-    os.killpg(supervisor_pid, signal.SIGKILL)
+    os.kill(supervisor_pid, signal.SIGKILL)
 
     def reconciled() -> dict[str, object] | None:
         description = session.describe_training_job("standby-job")
@@ -242,6 +247,7 @@ def test_killed_standby_supervisor_reconciled_to_failed(
     assert description["TrainingJobStatus"] == "Failed"
     assert "supervisor" in str(description["FailureReason"])
     wait_until(lambda: not _group_members(supervisor_pid), timeout=10, what="the group to exit")
+    wait_until(lambda: not _group_members(script_pid), timeout=10, what="the script to exit")
 
 
 def test_fit_requirements_that_cannot_install_fail_with_client_error(

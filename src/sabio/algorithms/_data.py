@@ -183,8 +183,12 @@ def load_channel(
         return _finish(_split_label(name, frame, target, "parquet"))
     if target:
         frame = _concat(name, [_read_csv(path, name, header=True) for path in files])
+        if len(frame) == 0:
+            raise DataError(_no_rows(name, files, header=True))
         return _finish(_split_label(name, frame, target, "csv_header"))
     frame = _concat(name, [_read_csv(path, name, header=False) for path in files])
+    if frame.shape[1] == 0:
+        raise DataError(_no_rows(name, files))
     _check_numeric(name, frame)
     frame.columns = ["label"] + [f"f{i}" for i in range(frame.shape[1] - 1)]
     return _finish(_split_label(name, frame, "label", "csv"))
@@ -302,7 +306,40 @@ def _read_recordio(channel: str, files: list[Path]) -> tuple[pd.DataFrame, pd.Se
     return features, pd.Series(labels, name="label")
 
 
+def _no_rows(channel: str, files: list[Path], *, header: bool = False) -> str:
+    names = ", ".join(path.name for path in files[:5]) + (", ..." if len(files) > 5 else "")
+    expected = (
+        "a header line, then one row per example"
+        if header
+        else "one row per example, the label first, then the features, no header"
+    )
+    return (
+        f"Channel {channel!r} has no data rows: its CSV file(s) ({names}) are empty"
+        f"{' or hold only a header' if header else ''}. Expected {expected}; check that the "
+        "right files were uploaded to this channel."
+    )
+
+
+def _check_finite(data: ChannelData) -> None:
+    """Infinite values are refused by name (XGBoost would fail with a C++ backtrace); an
+    empty cell (NaN) is a missing value and stays."""
+    columns = [(str(c), data.features[c]) for c in data.features.columns]
+    for column, values in [(data.label_name, data.label), *columns]:
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():
+            row = int(np.flatnonzero(infinite)[0])
+            raise DataError(
+                f"Channel {data.name!r}: column {column!r} has an infinite value "
+                f"({values.iloc[row]}) at row {row + 1} ({int(infinite.sum())} in all). The "
+                "built-in algorithms need finite numbers: replace inf with an empty cell "
+                "(a missing value) or a finite number."
+            )
+
+
 def _finish(data: ChannelData) -> ChannelData:
     data.features = data.features.reset_index(drop=True)
     data.label = data.label.reset_index(drop=True)
+    _check_finite(data)
     return data

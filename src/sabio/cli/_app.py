@@ -14,6 +14,7 @@ from sabio.cli import (
     _models,
     _pipelines,
     _processing,
+    _prune,
     _run,
     _scheduling,
     _train,
@@ -47,6 +48,7 @@ app.add_typer(_processing.app, name="processing")
 app.add_typer(_pipelines.app, name="pipelines")
 app.add_typer(_scheduling.scheduler_app, name="scheduler")
 app.add_typer(_scheduling.schedules_app, name="schedules")
+app.command("prune")(_prune.prune)
 
 
 def main() -> None:

@@ -69,6 +69,7 @@ class Store:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        settings.ensure_home()  # before the store's folder, which may be in it
         url = settings.store_url
         self._objects: Backend
         if url.startswith("file://"):

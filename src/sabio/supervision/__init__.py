@@ -18,6 +18,7 @@ from sabio.supervision._kind import JobKind
 from sabio.supervision._lifecycle import (
     HEARTBEAT_SECONDS,
     STALE_SECONDS,
+    check_backend,
     describe,
     follow,
     job_dir,
@@ -29,7 +30,6 @@ from sabio.supervision._lifecycle import (
     wait,
 )
 from sabio.supervision._opt_ml import OPT_ML_NOTE, opt_ml_command, opt_ml_hint
-from sabio.supervision._process import end_group
 from sabio.supervision._program import Program, main
 from sabio.supervision._requirements import install_requirements
 from sabio.supervision._supervisor import FAILURE_REASON_LIMIT, Supervisor, failure_reason
@@ -48,8 +48,8 @@ __all__ = [
     "Supervisor",
     "WarmHandoff",
     "backend_for",
+    "check_backend",
     "describe",
-    "end_group",
     "failure_reason",
     "follow",
     "install_requirements",

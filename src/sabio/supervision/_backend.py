@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from sabio._config import Settings
     from sabio.supervision._instances import Resources
     from sabio.supervision._kind import JobKind
     from sabio.supervision._warm_pool import WarmHandoff
@@ -24,6 +25,15 @@ class Backend(Protocol):
     name: str
     #: Whether :meth:`prepare_warm`, :meth:`lend_warm` and :meth:`adopt_warm` do anything.
     warm_pools: bool
+
+    def check(self, settings: Settings) -> None:
+        """Refuse, before a job is recorded, a workspace this backend cannot run jobs of
+        (a cluster that does not answer, a catalog its machines cannot share).
+
+        Raises:
+            SabioError: why, and what to configure.
+        """
+        ...
 
     def launch(
         self,

@@ -24,11 +24,13 @@ from sabio.exceptions import CapacityError, SabioError, TimeoutError_
 from sabio.supervision._instances import Resources
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import exit_watch
+from sabio.supervision._program import unrecorded_reason
 from sabio.supervision.backends import WarmHandoff, backend_for
 
 __all__ = [
     "HEARTBEAT_SECONDS",
     "STALE_SECONDS",
+    "check_backend",
     "describe",
     "follow",
     "job_dir",
@@ -77,14 +79,16 @@ def launch(
     ``handoff`` gives the supervisor a warm pool this process started for it to use;
     ``resources`` is what the job's instance type asks of the backend. A supervisor that
     cannot be started, or a job the backend refuses, fails the job with the reason.
+    Submitters call :func:`check_backend` before they record anything; this is the backstop.
 
     Raises:
         OSError: the supervisor could not be started (the job is ``Failed``).
-        SabioError: the backend refused the job (the job is ``Failed`` with the reason).
+        SabioError: the backend is unknown or unavailable, or refused the job (the job is
+            ``Failed`` with the reason).
     """
     jobs = Catalog.open(settings).jobs(kind)
-    backend = backend_for(settings.backend)
     try:
+        backend = backend_for(settings.backend)
         launched = backend.launch(
             kind,
             job_dir(settings, kind, name),
@@ -94,26 +98,23 @@ def launch(
             handoff=handoff,
             resources=resources,
         )
-    except SabioError as exc:
-        jobs.transition(
-            name,
-            kind.dead_status,
-            secondary_status=kind.dead_status,
-            message=f"{kind.label} failed",
-            failure_reason=str(exc) if isinstance(exc, CapacityError) else f"ClientError: {exc}",
-        )
-        raise
-    except OSError as exc:
-        jobs.transition(
-            name,
-            kind.dead_status,
-            secondary_status=kind.dead_status,
-            message=f"{kind.label} failed",
-            failure_reason=(
+    except (OSError, SabioError) as exc:
+        if isinstance(exc, CapacityError):
+            reason = str(exc)  # already SageMaker's ResourceLimitExceeded
+        elif isinstance(exc, SabioError):
+            reason = f"ClientError: {exc}"
+        else:
+            reason = (
                 f"InternalServerError: cannot start the supervisor (python -m {kind.module}): "
                 f"{exc}. Check that the workspace folder is writable and that this Python "
                 "environment can run it, then run the job again."
-            ),
+            )
+        jobs.transition(
+            name,
+            kind.dead_status,
+            secondary_status=kind.dead_status,
+            message=f"{kind.label} failed",
+            failure_reason=reason[:1024],  # SageMaker keeps 1024 characters
         )
         raise
     if launched is None:
@@ -121,6 +122,18 @@ def launch(
     pid, host = launched
     jobs.update(name, supervisor_pid=pid, supervisor_host=host)
     return pid
+
+
+def check_backend(settings: Settings) -> None:
+    """Refuse a submission before anything is recorded when its backend cannot run it.
+
+    Raises:
+        ConfigError: the backend is unknown or unavailable (names the valid ones and how to
+            install the missing one), or cannot run this workspace (a Ray cluster of several
+            machines and a SQLite catalog, a cluster that does not answer).
+        FrameworkNotInstalledError: the backend's library is missing.
+    """
+    backend_for(settings.backend).check(settings)
 
 
 def supervisor_dead(settings: Settings, kind: JobKind, record: JobRecord) -> bool:
@@ -165,7 +178,10 @@ def reconcile(
         secondary_status=kind.dead_status,
         message=f"{kind.label} failed",
         only_from=kind.active or None,
-        failure_reason=kind.reason_dead(record.name, record.supervisor_pid),
+        failure_reason=(
+            unrecorded_reason(job_dir(settings, kind, record.name))
+            or kind.reason_dead(record.name, record.supervisor_pid)
+        )[:1024],
     )
     return jobs.get(record.name, with_history=True)
 

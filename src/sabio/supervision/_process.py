@@ -7,7 +7,6 @@ place that knows how to start them and how to recognise them later.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import select
@@ -16,18 +15,19 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 __all__ = [
     "LineReader",
     "end_children",
-    "end_group",
+    "end_process_group",
     "exit_now",
     "exit_watch",
     "finish_child",
     "fork_child",
+    "group_members",
     "kill_process_group",
     "log_output_to",
     "pid_exists",
@@ -103,12 +103,95 @@ def process_alive(pid: int, module: str) -> bool:
     return not cmdline or module.encode() in cmdline  # else the pid is another program's
 
 
+def _stat_fields() -> Iterator[tuple[int, bytes, int, int]]:
+    """``(pid, state, process group, session)`` of every process ``/proc`` shows."""
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return
+    for entry in names:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            yield int(entry), fields[0], int(fields[2]), int(fields[3])
+        except (OSError, IndexError, ValueError):
+            continue  # it ended meanwhile
+
+
+def group_members(pgid: int, *, session: bool = False) -> list[int]:
+    """The live (not zombie) processes of process group ``pgid`` (with ``session``: of the
+    session ``pgid`` leads, every group of it). Where ``/proc`` cannot be read, a group that
+    answers signal 0 counts as ``[pgid]``."""
+    if not os.path.isdir("/proc"):
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return []
+        return [pgid]
+    return [
+        pid
+        for pid, state, group, sid in _stat_fields()
+        if (sid if session else group) == pgid and state not in (b"Z", b"X")
+    ]
+
+
+def _signal_all(pids: Sequence[int], signum: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def end_process_group(pgid: int, grace: float, *, spare: int | None = None) -> list[int]:
+    """End what runs in process group ``pgid``: SIGTERM, then SIGKILL for whatever still
+    runs after ``grace`` seconds. The one way sabio ends a group of processes it started
+    (a program's leftovers when its entry point exits, a stopped program, a supervisor's
+    stray children); :func:`end_children` does the same for ``multiprocessing`` children.
+
+    Args:
+        pgid: the process group.
+        grace: seconds between SIGTERM and SIGKILL.
+        spare: a pid of the group left alone (the caller, ending its own group).
+
+    Returns:
+        The pids that were still running when it was called (empty: nothing was left).
+    """
+    running = [pid for pid in group_members(pgid) if pid != spare]
+    if not running:
+        return []
+    if spare is None:
+        try:
+            os.killpg(pgid, signal.SIGTERM)  # also reaches a process forked meanwhile
+        except (ProcessLookupError, PermissionError):
+            return running
+    else:
+        _signal_all(running, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    left = running
+    while time.monotonic() < deadline:
+        left = [pid for pid in group_members(pgid) if pid != spare]
+        if not left:
+            return running
+        time.sleep(0.02)
+    if spare is None:
+        kill_process_group(pgid)
+    else:
+        _signal_all(left, signal.SIGKILL)
+    return running
+
+
 def kill_process_group(pgid: int) -> None:
-    """Kill every process of a group (a dead supervisor's programs and workers)."""
+    """Kill every process of a group at once (SIGKILL). For a dead supervisor's group (its
+    ``pgid`` is its pid and its session's id), the process groups of the programs it started
+    in its session are killed too."""
     try:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    _signal_all(group_members(pgid, session=True), signal.SIGKILL)
 
 
 def end_children(grace: float) -> int:
@@ -127,48 +210,6 @@ def end_children(grace: float) -> int:
             child.kill()
             child.join(grace)
     return len(children)
-
-
-def _group_members(pgid: int) -> set[int]:
-    """Live (not zombie) processes of process group ``pgid``, from ``/proc``."""
-    members = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue  # it ended meanwhile
-        if fields[0] not in (b"Z", b"X") and int(fields[2]) == pgid:
-            members.add(int(entry))
-    return members
-
-
-def end_group(grace: float) -> int:
-    """End every other process of this supervisor's process group: what its programs left
-    running (their children, which outlive them when they end or are stopped, as a
-    container's processes do not). SIGTERM, then SIGKILL for any still running after
-    ``grace`` seconds. Does nothing unless this process leads its group (every supervisor
-    does: it starts in its own session) or where ``/proc`` is missing. Returns how many
-    processes there were.
-    """
-    me = os.getpid()
-    if os.getpgrp() != me or not os.path.isdir("/proc"):
-        return 0
-    others = _group_members(me) - {me}
-    count = len(others)
-    for pid in others:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while others and time.monotonic() < deadline:
-        time.sleep(0.02)
-        others &= _group_members(me)
-    for pid in others:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    return count
 
 
 def exit_now(code: int) -> NoReturn:

@@ -27,7 +27,7 @@ from sabio._config import load_settings
 from sabio.catalog import Catalog
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import LineReader, fork_child, log_output_to, pid_exists
-from sabio.supervision._program import Program
+from sabio.supervision._program import Program, run_job
 
 __all__ = ["serve_standby"]
 
@@ -192,4 +192,4 @@ def _spare_main(
         return 0
     log_output_to(Path(job_dir) / "supervisor.log")
     print(f"sabio: supervisor forked from the warm pool (standby {os.getppid()})")
-    return program.run(Path(job_dir), prepared)
+    return run_job(program, Path(job_dir), prepared)

@@ -23,6 +23,7 @@ from sabio.catalog import Catalog, JobRecord, Jobs
 from sabio.supervision._instances import instance_type
 from sabio.supervision._kind import JobKind
 from sabio.supervision._lifecycle import HEARTBEAT_SECONDS
+from sabio.supervision._process import end_process_group
 from sabio.supervision._slots import SlotReservation
 
 __all__ = ["FAILURE_REASON_LIMIT", "Supervisor", "failure_reason"]
@@ -147,6 +148,22 @@ class Supervisor:
         self._finished.set()
         if self._heartbeat is not None:
             self._heartbeat.join(timeout=HEARTBEAT_SECONDS * 5)
+
+    def end_leftovers(self, grace: float) -> list[int]:
+        """End what this supervisor's workers left running in its process group (processes
+        a user's handler started in the background), logging it; returns their pids.
+        Nothing happens where the supervisor does not lead its own group (run in-process)."""
+        me = os.getpid()
+        if os.getpgid(0) != me:
+            return []
+        left = end_process_group(me, grace, spare=me)
+        if left:
+            self.log(
+                f"sabio: the job's processes left {len(left)} process(es) running (pid "
+                f"{', '.join(map(str, left))}); they were stopped (SIGTERM, then SIGKILL after "
+                f"{grace:.0f} s)."
+            )
+        return left
 
     def finish(self) -> None:
         """Stop the heartbeat and write the ``done`` marker: the outcome is recorded."""

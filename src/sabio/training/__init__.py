@@ -15,6 +15,7 @@ from sabio.training._jobs import (
     wait,
 )
 from sabio.training._kind import TRAINING
+from sabio.training._prune import PrunedJob, prune
 from sabio.training._spec import ChannelSpec, MetricDefinition, TrainingJobSpec, check_job_name
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ChannelSpec",
     "InstanceType",
     "MetricDefinition",
+    "PrunedJob",
     "TrainingJobSpec",
     "adopt_warm_pool",
     "check_job_name",
@@ -36,6 +38,7 @@ __all__ = [
     "pack_code",
     "pack_folder",
     "prepare_warm_pool",
+    "prune",
     "stop",
     "submit",
     "wait",

@@ -115,7 +115,9 @@ def submit(
     Raises:
         ValidationError, NotFoundError, UnknownInstanceTypeError: bad input.
         ConflictError: a job with this name exists already.
+        ConfigError: the backend is unknown or unavailable.
     """
+    supervision.check_backend(settings)
     store = store or Store(settings)
     instance_type(spec.instance_type, settings.price_table)
     for name, channel in spec.channels.items():

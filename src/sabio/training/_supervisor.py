@@ -209,7 +209,7 @@ class Supervisor(supervision.Supervisor):
                 child.cancel()
             self._warm.clear()
             # What the programs left running (a script's own children) ends with the job.
-            supervision.end_group(STOP_GRACE_SECONDS)
+            self.end_leftovers(STOP_GRACE_SECONDS)
             if slots is not None:
                 slots.release()
             self.stop_heartbeat()

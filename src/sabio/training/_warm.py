@@ -190,6 +190,10 @@ class PreForked:
             raise OSError("this pre-forked child was already used")
         control, stdout, stderr = self._fds
         self._fds = None
+        try:  # its own process group, as a fresh program gets (set here, before it runs)
+            os.setpgid(self.pid, self.pid)
+        except OSError:
+            pass  # it is gone: writing the request below says so
         request = {"args": command[3:], "cwd": str(cwd), "env": env}
         try:
             with os.fdopen(control, "wb") as pipe:

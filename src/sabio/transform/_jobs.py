@@ -34,6 +34,7 @@ def submit(settings: Settings, spec: TransformJobSpec, store: Store | None = Non
         ValidationError, NotFoundError: bad input (names what is wrong and how to fix it).
         ConflictError: a transform job with this name exists already.
     """
+    supervision.check_backend(settings)
     store = store or Store(settings)
     catalog = Catalog.open(settings)
     catalog.jobs(MODEL).get(spec.model_name)

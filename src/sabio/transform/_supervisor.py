@@ -156,6 +156,7 @@ class Supervisor(supervision.Supervisor):
             self.stop_heartbeat()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+                self.end_leftovers(WORKER_EXIT_SECONDS)
             if slots is not None:
                 slots.release()
             self.finish()

@@ -119,8 +119,10 @@ def submit(
     Raises:
         ValidationError, NotFoundError: bad input (nothing was recorded).
         ConflictError: a tuning job with this name exists already.
+        ConfigError: the backend is unknown or unavailable.
     """
     if standby is None:
+        supervision.check_backend(settings)  # before a standby is started for it
         standby = _start_standby(settings, spec, keep_alive)
     try:
         return _submit(settings, spec, store or Store(settings), code_archive, standby)
@@ -150,6 +152,7 @@ def _submit(
     code_archive: Path | None,
     standby: supervision.WarmHandoff | None,
 ) -> JobRecord:
+    supervision.check_backend(settings)
     catalog = Catalog.open(settings)
     spec = prepare(spec)
     _check_channels(store, spec)

@@ -13,6 +13,7 @@ import socket
 from collections.abc import Sequence
 from pathlib import Path
 
+from sabio._config import Settings
 from sabio.supervision._instances import Resources
 from sabio.supervision._kind import JobKind
 from sabio.supervision._process import kill_process_group, process_alive
@@ -33,6 +34,9 @@ class LocalBackend:
 
     def __init__(self) -> None:
         self.pool = WarmPool()
+
+    def check(self, settings: Settings) -> None:
+        pass  # this machine runs any workspace
 
     def launch(
         self,

@@ -102,6 +102,10 @@ class RayBackend:
 
     # -- the Backend protocol ------------------------------------------------------------
 
+    def check(self, settings: Settings) -> None:
+        ray = self.connect(settings)
+        _check_workspace(settings, [node for node in ray.nodes() if node.get("Alive")])
+
     def launch(
         self,
         kind: JobKind,
