@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from tests._servers import free_port
 
 from sabio import supervision
 from sabio._config import load_settings
@@ -54,7 +55,14 @@ def test_unknown_backend_names_valid_ones(sabio_home: Path) -> None:
 
 
 def _ray_settings(home: Path):  # type: ignore[no-untyped-def]
-    return load_settings(env={"SABIO_HOME": str(home), "SABIO_BACKEND": "ray"})
+    """Ray as the backend, where it cannot run: not installed, or no cluster at the address
+    (a port where nothing listens)."""
+    env = {
+        "SABIO_HOME": str(home),
+        "SABIO_BACKEND": "ray",
+        "RAY_ADDRESS": f"127.0.0.1:{free_port()}",
+    }
+    return load_settings(env=env)
 
 
 def test_refused_training_submission_leaves_nothing(sabio_home: Path) -> None:
@@ -64,7 +72,7 @@ def test_refused_training_submission_leaves_nothing(sabio_home: Path) -> None:
         builtin_module="sabio.algorithms.xgboost",
         output_path="s3://bucket/out",
     )
-    with pytest.raises(ConfigError, match="ray"):
+    with pytest.raises(ConfigError, match=r"(?i)ray"):
         submit_training(settings, spec)
     assert not Catalog.open(settings).jobs(TRAINING).exists("refused-training")
     assert not (sabio_home / TRAINING.folder / "refused-training").exists()
@@ -78,7 +86,7 @@ def test_refused_transform_submission_leaves_nothing(sabio_home: Path) -> None:
         data="s3://bucket/in",
         output_path="s3://bucket/out",
     )
-    with pytest.raises(ConfigError, match="ray"):
+    with pytest.raises(ConfigError, match=r"(?i)ray"):
         submit_transform(settings, spec)
     assert not Catalog.open(settings).jobs(TRANSFORM).exists("refused-transform")
     assert not (sabio_home / TRANSFORM.folder / "refused-transform").exists()

@@ -91,6 +91,8 @@ def _ignore_sigterm_then_wait(ready: Any) -> None:
 
 
 def _wait_forever(ready: Any) -> None:
+    """A pool worker with the default SIGTERM action (whatever its parent had installed)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     ready.set()
     time.sleep(120)
 

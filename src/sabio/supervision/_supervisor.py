@@ -94,6 +94,12 @@ class Supervisor:
 
         if not slots.acquire(on_wait=on_wait, should_abort=lambda: self.stop_reason is not None):
             return None
+        # A stop recorded while it waited may not have reached the heartbeat yet (a stopped
+        # tuning job frees one trial's slots as it stops the queued ones): look once more.
+        if self.jobs.get(self.name).stop_requested:
+            slots.release()
+            self.request_stop(USER_STOP)
+            return None
         log(f"Holding {slots.count} CPU slot(s) for {type_name}")
         return slots
 

@@ -53,6 +53,8 @@ class RayBackend:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        #: The cluster this process is connected to (Ray allows one per process).
+        self._address: str | None = None
 
     # -- connection ----------------------------------------------------------------------
 
@@ -71,10 +73,17 @@ class RayBackend:
                 "(or use the local backend: SABIO_BACKEND=local)."
             ) from exc
         with self._lock:
-            if ray.is_initialized():
-                return ray
             settings = settings or load_settings()
             address = settings.ray_address or "auto"
+            if ray.is_initialized():
+                if self._address not in (None, address):
+                    raise ConfigError(
+                        f"This process is connected to the Ray cluster at {self._address!r}; "
+                        f"it cannot also run jobs on {address!r} (Ray connects a process to "
+                        "one cluster). Use one RAY_ADDRESS per process."
+                    )
+                return ray
+            _check_reachable(address)
             # Every node runs this process's sabio (shipped by Ray's runtime environment),
             # so supervisors everywhere are the same code as the submitter's.
             package = str(Path(__file__).resolve().parents[2])  # .../sabio
@@ -87,12 +96,8 @@ class RayBackend:
                     runtime_env={"py_modules": [package]},
                 )
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ConfigError(
-                    f"No Ray cluster answers at {address!r} ({exc}). Start one with "
-                    "`ray start --head` (and `ray start --address=<head>:6379` on other "
-                    "machines), then set RAY_ADDRESS=<head>:6379 or ray_address in "
-                    "config.toml; or use the local backend (SABIO_BACKEND=local)."
-                ) from exc
+                raise ConfigError(_no_cluster(address, exc)) from exc
+            self._address = address
         return ray
 
     def _actors(self) -> Any:
@@ -231,6 +236,27 @@ class RayBackend:
 
     def adopt_warm(self, kind: JobKind, env: dict[str, str], argument: str) -> bool:
         return False
+
+
+def _no_cluster(address: str, why: object) -> str:
+    return (
+        f"No Ray cluster answers at {address!r} ({why}). Start one with `ray start --head` "
+        "(and `ray start --address=<head>:6379` on other machines), then set "
+        "RAY_ADDRESS=<head>:6379 or ray_address in config.toml; or use the local backend "
+        "(SABIO_BACKEND=local)."
+    )
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once an address where nothing listens (``ray.init`` would wait for minutes)."""
+    host, _, port = address.rpartition(":")
+    if address == "auto" or "://" in address or not port.isdigit():
+        return  # Ray finds the local cluster itself, or a client URL Ray checks
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=5):
+            pass
+    except OSError as exc:
+        raise ConfigError(_no_cluster(address, exc)) from exc
 
 
 def _check_workspace(settings: Settings, nodes: list[dict[str, Any]]) -> None:
