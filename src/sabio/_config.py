@@ -17,6 +17,8 @@ backend                ``SABIO_BACKEND``           ``local``
 cpu_slots              ``SABIO_CPU_SLOTS``         number of CPUs of this machine
 default_bucket         ``SABIO_DEFAULT_BUCKET``    ``sabio-default``
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
+archive_max_bytes      ``SABIO_ARCHIVE_MAX_BYTES`` 17179869184 (16 GiB unpacked per archive)
+archive_max_members    ``SABIO_ARCHIVE_MAX_MEMBERS``  100000 (members per archive)
 =====================  ==========================  ======================================
 
 The config file uses the same names as keys, e.g.::
@@ -56,6 +58,8 @@ class Settings:
     cpu_slots: int = 1
     default_bucket: str = "sabio-default"
     price_table: str | None = None
+    archive_max_bytes: int = 16 * 1024**3
+    archive_max_members: int = 100_000
 
     @property
     def jobs_dir(self) -> Path:
@@ -88,6 +92,8 @@ _ENV = {
     "cpu_slots": "SABIO_CPU_SLOTS",
     "default_bucket": "SABIO_DEFAULT_BUCKET",
     "price_table": "SABIO_PRICE_TABLE",
+    "archive_max_bytes": "SABIO_ARCHIVE_MAX_BYTES",
+    "archive_max_members": "SABIO_ARCHIVE_MAX_MEMBERS",
 }
 _FALLBACK_ENV = {
     "s3_access_key_id": "AWS_ACCESS_KEY_ID",
@@ -118,6 +124,19 @@ def _read_config_file(path: Path) -> dict[str, Any]:
                 f"Known settings: {', '.join(sorted(known))}."
             )
     return data
+
+
+def _positive_int(name: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(
+            f"{name} must be a whole number of at least 1, got {value!r}. Set "
+            f"{_ENV[name]}=<number> or fix config.toml."
+        )
+    return number
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -159,6 +178,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         ) from exc
     if values["cpu_slots"] < 1:
         raise ConfigError(f"cpu_slots must be at least 1, got {values['cpu_slots']}.")
+    for name in ("archive_max_bytes", "archive_max_members"):
+        if name in values:
+            values[name] = _positive_int(name, values[name])
     backend = str(values.get("backend", "local"))
     if backend not in BACKENDS:
         raise ConfigError(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tarfile
 from pathlib import Path
 
 from sabio._config import Settings
@@ -14,15 +13,12 @@ from sabio.inference._spec import ModelSpec
 __all__ = ["prepare_model"]
 
 
-def _extract(archive: Path, dest: Path, what: str, source: str) -> None:
-    try:
-        with tarfile.open(archive, "r:*") as tar:
-            tar.extractall(dest, filter="data")
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise ValidationError(
-            f"The {what} {source} is not a readable .tar.gz archive ({type(exc).__name__}: "
-            f"{exc}). Point it at the model.tar.gz written by a training job, or a folder."
-        ) from None
+def _extract(settings: Settings, archive: Path, dest: Path, what: str, source: str) -> None:
+    from sabio.storage import ArchiveLimits, extract_archive
+
+    extract_archive(
+        archive, dest, what=what, source=source, limits=ArchiveLimits.from_settings(settings)
+    )
 
 
 def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
@@ -37,7 +33,7 @@ def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
             archive = dest.parent / f".{dest.name}.tar.gz"
             store.get_file(url, archive)
             try:
-                _extract(archive, dest, what, url)
+                _extract(settings, archive, dest, what, url)
             finally:
                 archive.unlink(missing_ok=True)
             return
@@ -52,7 +48,7 @@ def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
     if path.is_dir():
         shutil.copytree(path, dest, dirs_exist_ok=True)
     elif path.is_file():
-        _extract(path, dest, what, str(path))
+        _extract(settings, path, dest, what, str(path))
     else:
         raise NotFoundError(
             f"The {what} {url} does not exist: expected an s3:// URI, or a local model.tar.gz "
