@@ -6,16 +6,17 @@
 
 from __future__ import annotations
 
+import csv
 import io
-import json
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sabio.algorithms._bodies import loads_json, read_npy
 from sabio.algorithms._errors import DataError, PayloadError
-from sabio.algorithms._libsvm import parse_libsvm
+from sabio.algorithms._libsvm import SparseRow, densify, read_libsvm, width_of
 
 __all__ = ["CONTENT_TYPES", "Payload", "as_payload", "media_type", "parse_payload"]
 
@@ -46,6 +47,8 @@ class Payload:
         sparse: libsvm rows, where absent trailing features are missing values.
         matrix: the rows as a 2-D float array when every value parsed as a number (and
             columns are positions), else None; the fast path of numeric requests.
+        rows: libsvm rows as ``(indices, values)``, kept sparse until the model's width is
+            known (:meth:`dense`): a huge index costs nothing until it is refused.
     """
 
     def __init__(
@@ -55,24 +58,54 @@ class Payload:
         sparse: bool = False,
         *,
         matrix: npt.NDArray[np.float64] | None = None,
+        rows: list[SparseRow] | None = None,
     ) -> None:
-        if frame is None and matrix is None:
-            raise ValueError("A Payload needs a frame or a matrix.")
+        if frame is None and matrix is None and rows is None:
+            raise ValueError("A Payload needs a frame, a matrix or sparse rows.")
         self._frame = frame
         self.named = named
-        self.sparse = sparse
+        self.sparse = sparse or rows is not None
         self.matrix = matrix
+        self.rows = rows
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The rows as a frame (see the class attributes)."""
+        """The rows as a frame (see the class attributes); sparse rows become as wide as
+        their largest index, within :data:`MAX_REQUEST_CELLS` values."""
         if self._frame is None:
+            if self.rows is not None:
+                return self.dense(width_of(self.rows))
             self._frame = pd.DataFrame(self.matrix)
         return self._frame
 
+    def dense(self, width: int) -> pd.DataFrame:
+        """Sparse (libsvm) rows as a frame of ``width`` columns, NaN where absent.
+
+        Raises:
+            PayloadError: an index is ``>= width``, or the frame would exceed
+                :data:`MAX_REQUEST_CELLS` values (both checked before allocating).
+        """
+        if self.rows is None:
+            frame = self.frame
+            return frame.iloc[:, :width].reindex(columns=range(width))
+        try:
+            matrix = densify(
+                self.rows, width, source="libsvm request", max_cells=MAX_REQUEST_CELLS
+            )
+        except DataError as exc:
+            raise PayloadError(str(exc)) from None
+        return pd.DataFrame(matrix)
+
     def __repr__(self) -> str:
-        shape = self.matrix.shape if self.matrix is not None else self.frame.shape
+        if self.rows is not None:
+            shape: tuple[int, ...] = (len(self.rows), width_of(self.rows))
+        else:
+            shape = self.matrix.shape if self.matrix is not None else self.frame.shape
         return f"Payload(rows={shape[0]}, columns={shape[1]}, named={self.named})"
+
+
+#: Largest request matrix (rows × columns) built from sparse rows: 2**24 values (128 MiB).
+MAX_REQUEST_CELLS = 1 << 24
 
 
 def media_type(content_type: str | None) -> str:
@@ -116,15 +149,14 @@ def parse_payload(
         return _libsvm(text)
     if kind == "application/jsonlines":
         lines = [line for line in text.splitlines() if line.strip()]
-        return _from_rows([_unwrap(_json(line)) for line in lines])
+        return _from_rows(
+            [_unwrap(_json(line, f"JSON Lines line {i}")) for i, line in enumerate(lines, 1)]
+        )
     return _from_rows(_json_rows(_json(text)))
 
 
-def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PayloadError(f"The request body is not valid JSON: {exc}.") from None
+def _json(text: str, what: str = "The request body") -> Any:
+    return loads_json(text, what)
 
 
 def _unwrap(row: Any) -> Any:
@@ -175,14 +207,37 @@ def _from_rows(rows: list[Any]) -> Payload:
 _NUMBER_TYPES = (int, float)
 #: Bodies up to this size are parsed without pandas (its per-call cost dominates them).
 _SMALL_CSV = 64 * 1024
+#: Rows at least this wide are parsed without pandas at any size (pandas builds one column
+#: object per field: 200,000 columns took it 18 s).
+_WIDE_CSV = 1000
 
 
-def _small_csv(text: str) -> npt.NDArray[np.float64] | None:
-    """A short all-numeric CSV as floats, or None when pandas must decide (blank or quoted
-    fields, text, ragged rows)."""
-    if len(text) > _SMALL_CSV or "_" in text or '"' in text:
+def _ragged(widths: list[int]) -> PayloadError | None:
+    """The error for CSV rows of different widths (1-based row numbers), or None."""
+    expected = widths[0] if widths else 0
+    for number, width in enumerate(widths, start=1):
+        if width != expected:
+            return PayloadError(
+                f"CSV row {number} has {width} values, expected {expected} (as in row 1): "
+                "every row needs one value per feature (leave a field empty for a missing "
+                "value, e.g. '1,,3')."
+            )
+    return None
+
+
+def _numeric_csv(text: str) -> npt.NDArray[np.float64] | None:
+    """An all-numeric CSV without quotes as floats, or None when pandas must decide (quoted
+    fields, text).
+
+    Raises:
+        PayloadError: rows of different widths.
+    """
+    if "_" in text or '"' in text:
         return None  # float() would accept "1_0", which pandas' CSV reader does not
     rows = [line.split(",") for line in text.splitlines() if line.strip()]
+    error = _ragged([len(row) for row in rows])
+    if error is not None:
+        raise error
     try:
         matrix = np.array(rows, dtype=np.float64)
     except ValueError:
@@ -190,10 +245,20 @@ def _small_csv(text: str) -> npt.NDArray[np.float64] | None:
     return matrix if matrix.ndim == 2 and matrix.size else None
 
 
+def _check_widths(text: str) -> None:
+    """Refuse rows shorter than the first (pandas pads them with missing values)."""
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    error = _ragged([len(row) for row in reader if row and any(c.strip() for c in row)])
+    if error is not None:
+        raise error
+
+
 def _csv(text: str, raw: bytes | None = None) -> Payload:
-    matrix = _small_csv(text)
-    if matrix is not None:
-        return Payload(matrix=matrix)
+    first = text.lstrip().split("\n", 1)[0]
+    if len(text) <= _SMALL_CSV or first.count(",") + 1 >= _WIDE_CSV:
+        matrix = _numeric_csv(text)
+        if matrix is not None:
+            return Payload(matrix=matrix)
     # Most requests are all numbers: let pandas' C parser infer the types (from the raw bytes
     # when there are some, sparing a re-encode; twice as fast as forcing float64); columns of
     # plain numbers become one float matrix. Anything else (text, booleans) is read again as
@@ -202,34 +267,36 @@ def _csv(text: str, raw: bytes | None = None) -> Payload:
         source = io.BytesIO(raw) if raw is not None else io.StringIO(text)
         inferred = pd.read_csv(source, header=None, skipinitialspace=True)
         if all(dtype.kind in "fiu" for dtype in inferred.dtypes):
+            if inferred.isna().to_numpy().any():
+                _check_widths(text)
             return Payload(matrix=np.ascontiguousarray(inferred.to_numpy(dtype=np.float64)))
-    except (ValueError, pd.errors.ParserError):
-        pass
+    except (ValueError, pd.errors.ParserError) as exc:
+        if isinstance(exc, PayloadError):
+            raise
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, skipinitialspace=True)
     except pd.errors.ParserError as exc:
         raise PayloadError(
             f"Cannot read the CSV body: {exc}. Every row needs one value per feature."
         ) from None
+    if frame.isna().to_numpy().any():
+        _check_widths(text)
     return Payload(frame)
 
 
 def _libsvm(text: str) -> Payload:
     try:
-        matrix, _ = parse_libsvm(text, source="libsvm request", require_label=False)
+        rows, _, _ = read_libsvm(text, source="libsvm request", require_label=False)
     except DataError as exc:
         raise PayloadError(str(exc)) from None
-    if matrix.shape[0] == 0:
+    if not rows:
         raise PayloadError("The request holds no rows: expected at least one libsvm line.")
-    return Payload(pd.DataFrame(matrix), sparse=True)
+    return Payload(rows=rows)
 
 
 def _npy(body: bytes | bytearray | str) -> Payload:
     raw = body.encode("latin-1") if isinstance(body, str) else bytes(body)
-    try:
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise PayloadError(f"Cannot read the body as a .npy array: {exc}.") from None
+    array = read_npy(raw)
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2:

@@ -149,7 +149,15 @@ class Handlers:
             if kind in _TEXT_TYPES:
                 data = body.decode("utf-8")
             return self._input_fn(self.context, data, content_type)
-        except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            UnicodeDecodeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise _payload(exc, 400, f"input_fn rejected the {kind or 'untyped'} body: ") from None
 
     def predict(self, model: Any, data: Any) -> Any:
@@ -163,7 +171,7 @@ class Handlers:
             if self._predict_fn is None:
                 return self._default_predict(model, data)
             return self._predict_fn(self.context, data, model)
-        except (ValueError, KeyError, IndexError) as exc:
+        except (ValueError, KeyError, IndexError, OverflowError) as exc:
             raise _payload(exc, 400, "The model rejected the input: ") from None
 
     def encode(self, prediction: Any, accept: str) -> tuple[bytes, str]:
@@ -198,7 +206,14 @@ class Handlers:
             start = time.perf_counter()
             try:
                 result = self._transform_fn(self.context, model, body, content_type, accept)
-            except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+            except (
+                ValueError,
+                KeyError,
+                IndexError,
+                UnicodeDecodeError,
+                OverflowError,
+                RecursionError,
+            ) as exc:
                 raise _payload(exc, 400, "transform_fn rejected the request: ") from None
             answer = _answer(result, accept)
             return (
@@ -306,7 +321,7 @@ def _meta_builtin(model_dir: Path) -> str | None:
     algorithm = meta.get("algorithm") if isinstance(meta, dict) else None
     if not algorithm:
         return None
-    from sabio.algorithms import BUILTINS
+    from sabio.algorithms._builtins import BUILTINS
 
     names = [b.name for b in BUILTINS]
     if algorithm not in names:
