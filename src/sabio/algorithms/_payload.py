@@ -89,9 +89,7 @@ class Payload:
             frame = self.frame
             return frame.iloc[:, :width].reindex(columns=range(width))
         try:
-            matrix = densify(
-                self.rows, width, source="libsvm request", max_cells=MAX_REQUEST_CELLS
-            )
+            matrix = densify(self.rows, width, source="libsvm request", max_cells=MAX_REQUEST_CELLS)
         except DataError as exc:
             raise PayloadError(str(exc)) from None
         return pd.DataFrame(matrix)
