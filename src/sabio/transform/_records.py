@@ -39,7 +39,10 @@ def record_format(content_type: str | None) -> str | None:
 
 
 def _csv_fields(line: str) -> list[str]:
-    return next(csv.reader([line]), [])
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:  # a stray carriage return or NUL inside a record
+        raise ValidationError(f"the record is not a CSV line: {exc}") from None
 
 
 def _csv_line(value: Any) -> str:
