@@ -139,6 +139,21 @@ def _inside(root: Path, parts: tuple[str, ...], refuse: _Refuser, name: str) -> 
     return target
 
 
+def _makedirs(root: Path, parts: tuple[str, ...]) -> None:
+    """Create the folders ``root/parts...`` that are missing, each ``0700`` (the modes of
+    ``mkdir(parents=True)`` would follow the umask)."""
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            current.mkdir(mode=0o700)
+        except FileExistsError:
+            if not current.is_dir() or current.is_symlink():
+                raise
+        else:
+            os.chmod(current, 0o700)
+
+
 def _write(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> int:
     source = tar.extractfile(member)
     if source is None:  # pragma: no cover - a regular file always has a stream
@@ -244,10 +259,9 @@ def _extract(archive: Path, root: Path, refuse: _Refuser, limits: ArchiveLimits)
                         )
                 target = _inside(root, parts, refuse, name)
                 if member.isdir():
-                    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    _makedirs(root, parts)
                     continue
-                parent = _inside(root, parts[:-1], refuse, name)
-                parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _makedirs(root, parts[:-1])
                 if target.is_dir() and not target.is_symlink():
                     raise refuse(name, "a folder of the same name was extracted before it")
                 _write(tar, member, target)
