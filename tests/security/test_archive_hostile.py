@@ -172,3 +172,14 @@ def test_archive_limits_come_from_settings(
     with pytest.raises(ArchiveError, match=r"code archive \(sourcedir\.tar\.gz\)"):
         unpack_code(archive, tmp_path / "code", ArchiveLimits.from_settings(settings))
     assert not (tmp_path / "code").exists() or not any((tmp_path / "code").iterdir())
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "lots"])
+def test_archive_limit_settings_must_be_positive_numbers(
+    sabio_home: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from sabio.exceptions import ConfigError
+
+    monkeypatch.setenv("SABIO_ARCHIVE_MAX_MEMBERS", value)
+    with pytest.raises(ConfigError, match="SABIO_ARCHIVE_MAX_MEMBERS"):
+        load_settings()
