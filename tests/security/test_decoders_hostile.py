@@ -45,6 +45,8 @@ def fake_npy(shape: tuple[int, ...], payload: bytes = b"") -> bytes:
 DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
 HUGE_INT = b"[[1" + b"0" * 400 + b"]]"  # the integer 1e400, written out
 LONG_INT = b"[[1" + b"0" * 5000 + b"]]"  # beyond Python's 4,300-digit int() limit
+# 20,000 object rows with a key each: a 250 KB body whose frame would hold 4e8 cells.
+SPARSE_KEYS = b"\n".join(b'{"k%d": 1}' % i for i in range(20_000))
 
 # (name, content type, body, status, what the message says)
 HOSTILE = [
@@ -57,6 +59,7 @@ HOSTILE = [
     ("fake npy shape", "application/x-npy", fake_npy((100_000, 100_000)), 400, "declares shape"),
     ("npy object dtype", "application/x-npy", b"\x93NUMPY\x01\x00", 400, ".npy"),
     ("ragged csv", "text/csv", None, 400, "CSV row 2 has 3 values, expected 10"),
+    ("a new key per row", "application/jsonlines", SPARSE_KEYS, 400, "different keys"),
 ]
 
 
@@ -89,6 +92,14 @@ def test_libsvm_training_file_is_capped(low_memory: Callable[[], int]) -> None:
     with pytest.raises(DataError, match="too large"):
         parse_libsvm("1 " + "9" * 40 + ":1\n", source="train.libsvm", require_label=True)
     assert low_memory() < 5 * MB
+
+
+def test_json_rows_with_a_new_key_each_allocate_nothing(low_memory: Callable[[], int]) -> None:
+    with pytest.raises(PayloadError, match="20000 different keys"):
+        parse_payload(SPARSE_KEYS, "application/jsonlines")
+    assert low_memory() < 50 * MB  # the parsed JSON itself, not a 20,000² frame
+    rows = parse_payload(b'[{"a": 1, "b": 2}, {"a": 3}]', "application/json")
+    assert rows.frame.shape == (2, 2)  # a row may leave a key out
 
 
 def test_npy_fake_shape_allocates_nothing(low_memory: Callable[[], int]) -> None:

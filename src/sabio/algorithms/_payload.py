@@ -186,6 +186,7 @@ def _from_rows(rows: list[Any]) -> Payload:
     if len(rows) == 0:
         raise PayloadError("The request holds no rows: expected at least one instance.")
     if all(isinstance(row, dict) for row in rows):
+        _check_named(rows)
         return Payload(pd.DataFrame.from_records(rows), named=True)
     if all(isinstance(row, list | tuple | np.ndarray) for row in rows):
         widths = {len(row) for row in rows}
@@ -200,6 +201,24 @@ def _from_rows(rows: list[Any]) -> Payload:
             return Payload(matrix=np.asarray(rows, dtype=np.float64).reshape(len(rows), -1))
         return Payload(pd.DataFrame([list(row) for row in rows]))
     raise PayloadError("Every instance must be a list of values or an object {column: value}.")
+
+
+def _check_named(rows: list[dict[str, Any]]) -> None:
+    """Refuse object rows whose frame would be far larger than what they hold: a frame has
+    one cell per row and distinct key, so rows that each name a new key (a 250 KB body of
+    20,000 ``{"k<i>": 1}`` lines) would cost gigabytes (checked before building it)."""
+    keys: set[str] = set()
+    values = 0
+    for row in rows:
+        keys.update(row)
+        values += len(row)
+    cells = len(rows) * len(keys)
+    if cells > 8 * values + 65_536:
+        raise PayloadError(
+            f"The {len(rows)} JSON object rows name {len(keys)} different keys between them "
+            f"but hold only {values} values: every row should carry the model's features "
+            "under the same keys."
+        )
 
 
 _NUMBER_TYPES = (int, float)
