@@ -189,6 +189,25 @@ def test_hostile_bodies_are_4xx_with_a_message(
     assert 400 <= got < 500 and error, (name, got, error)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (",".join(["a"] * 200_000).encode(), "text/csv", "expected 10 features"),
+        (b'"a,b",' + b",".join([b"x"] * 200_000), "text/csv", "expected 10 features"),
+        (b'[["' + b'","'.join([b"a"] * 200_000) + b'"]]', "application/json", "got 200000"),
+        (json.dumps({f"k{i}": 1 for i in range(200_000)}).encode(), "application/json", "lack"),
+    ],
+)
+def test_wide_text_rows_are_checked_before_pandas_builds_them(
+    builtin_app: InferenceApp, body: bytes, content_type: str, message: str
+) -> None:
+    # pandas needs seconds per 10,000 columns: the width is checked against the model first.
+    started = time.monotonic()
+    status, error = _respond(builtin_app, "/invocations", body, content_type)
+    assert status == 400 and message in error, error
+    assert time.monotonic() - started < 15  # was minutes; generous for a loaded machine
+
+
 def test_ragged_csv_is_refused_not_padded(builtin_app: InferenceApp) -> None:
     row = diabetes_row()
     assert _respond(builtin_app, "/invocations", f"{row}\n{row}".encode(), "text/csv")[0] == 200

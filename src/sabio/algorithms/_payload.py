@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,11 @@ class Payload:
             columns are positions), else None; the fast path of numeric requests.
         rows: libsvm rows as ``(indices, values)``, kept sparse until the model's width is
             known (:meth:`dense`): a huge index costs nothing until it is refused.
+        width: the number of columns, known before the frame is built (lazy frames of
+            text rows), else None. pandas spends seconds per 10,000 columns, so a model
+            checks ``width`` first and a request of the wrong width never builds a frame.
+        records: JSON object rows, kept as they came until the model says which keys it
+            reads (:meth:`select`).
     """
 
     def __init__(
@@ -59,14 +65,34 @@ class Payload:
         *,
         matrix: npt.NDArray[np.float64] | None = None,
         rows: list[SparseRow] | None = None,
+        build: Callable[[], pd.DataFrame] | None = None,
+        width: int | None = None,
+        records: list[dict[str, Any]] | None = None,
     ) -> None:
-        if frame is None and matrix is None and rows is None:
-            raise ValueError("A Payload needs a frame, a matrix or sparse rows.")
+        if all(part is None for part in (frame, matrix, rows, build, records)):
+            raise ValueError("A Payload needs a frame, a matrix, rows or records.")
         self._frame = frame
-        self.named = named
+        self.named = named or records is not None
         self.sparse = sparse or rows is not None
         self.matrix = matrix
         self.rows = rows
+        self.width = width
+        self.records = records
+        self._build = build
+
+    def keys(self) -> list[str]:
+        """The column names of a named payload, in first-seen order (without building its
+        frame)."""
+        if self.records is not None:
+            return list(dict.fromkeys(str(k) for row in self.records for k in row))
+        return [str(c) for c in self.frame.columns]
+
+    def select(self, columns: list[str]) -> pd.DataFrame:
+        """A named payload's frame with only ``columns``, in that order (NaN where a row
+        leaves one out); keys the model does not read are never made into columns."""
+        if self.records is not None:
+            return pd.DataFrame.from_records(self.records, columns=columns)
+        return self.frame[columns]
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -75,7 +101,12 @@ class Payload:
         if self._frame is None:
             if self.rows is not None:
                 return self.dense(width_of(self.rows))
-            self._frame = pd.DataFrame(self.matrix)
+            if self.records is not None:
+                self._frame = pd.DataFrame.from_records(self.records)
+            elif self._build is not None:
+                self._frame = self._build()
+            else:
+                self._frame = pd.DataFrame(self.matrix)
         return self._frame
 
     def dense(self, width: int) -> pd.DataFrame:
@@ -97,6 +128,10 @@ class Payload:
     def __repr__(self) -> str:
         if self.rows is not None:
             shape: tuple[int, ...] = (len(self.rows), width_of(self.rows))
+        elif self.records is not None:
+            shape = (len(self.records), len(self.keys()))
+        elif self.width is not None and self._frame is None:
+            shape = (-1, self.width)
         else:
             shape = self.matrix.shape if self.matrix is not None else self.frame.shape
         return f"Payload(rows={shape[0]}, columns={shape[1]}, named={self.named})"
@@ -187,7 +222,7 @@ def _from_rows(rows: list[Any]) -> Payload:
         raise PayloadError("The request holds no rows: expected at least one instance.")
     if all(isinstance(row, dict) for row in rows):
         _check_named(rows)
-        return Payload(pd.DataFrame.from_records(rows), named=True)
+        return Payload(records=rows)
     if all(isinstance(row, list | tuple | np.ndarray) for row in rows):
         widths = {len(row) for row in rows}
         if len(widths) > 1:
@@ -199,7 +234,7 @@ def _from_rows(rows: list[Any]) -> Payload:
         # go straight to a float matrix.
         if all(type(v) in _NUMBER_TYPES for row in rows for v in row):
             return Payload(matrix=np.asarray(rows, dtype=np.float64).reshape(len(rows), -1))
-        return Payload(pd.DataFrame([list(row) for row in rows]))
+        return Payload(build=lambda: pd.DataFrame([list(row) for row in rows]), width=widths.pop())
     raise PayloadError("Every instance must be a list of values or an object {column: value}.")
 
 
@@ -276,6 +311,15 @@ def _csv(text: str, raw: bytes | None = None) -> Payload:
         matrix = _numeric_csv(text)
         if matrix is not None:
             return Payload(matrix=matrix)
+    if first.count(",") + 1 >= _WIDE_CSV:
+        # Wide text rows: count the fields (csv's C reader, quotes respected), let the model
+        # check the width, and only then have pandas build the frame.
+        reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+        widths = [len(row) for row in reader if row and any(c.strip() for c in row)]
+        error = _ragged(widths)
+        if error is not None:
+            raise error
+        return Payload(build=lambda: _text_frame(text), width=widths[0] if widths else 0)
     # Most requests are all numbers: let pandas' C parser infer the types (from the raw bytes
     # when there are some, sparing a re-encode; twice as fast as forcing float64); columns of
     # plain numbers become one float matrix. Anything else (text, booleans) is read again as
@@ -290,15 +334,19 @@ def _csv(text: str, raw: bytes | None = None) -> Payload:
     except (ValueError, pd.errors.ParserError) as exc:
         if isinstance(exc, PayloadError):
             raise
+    frame = _text_frame(text)
+    if frame.isna().to_numpy().any():
+        _check_widths(text)
+    return Payload(frame)
+
+
+def _text_frame(text: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, skipinitialspace=True)
+        return pd.read_csv(io.StringIO(text), header=None, dtype=str, skipinitialspace=True)
     except pd.errors.ParserError as exc:
         raise PayloadError(
             f"Cannot read the CSV body: {exc}. Every row needs one value per feature."
         ) from None
-    if frame.isna().to_numpy().any():
-        _check_widths(text)
-    return Payload(frame)
 
 
 def _libsvm(text: str) -> Payload:

@@ -122,15 +122,19 @@ class ServingModel:
             aligned = frame.reset_index(drop=True)
             aligned.columns = columns
             return aligned
-        frame = payload.frame
         if payload.named:
-            missing = [c for c in columns if c not in frame.columns]
+            present = payload.keys()
+            known = set(present)
+            missing = [c for c in columns if c not in known]
             if missing:
                 raise PayloadError(
                     f"Instances lack feature(s) {missing[:10]}: expected the {len(columns)} "
-                    f"features {columns[:20]}, got {list(map(str, frame.columns))[:20]}."
+                    f"features {columns[:20]}, got {present[:20]}."
                 )
-            return frame[columns].reset_index(drop=True)
+            return payload.select(columns).reset_index(drop=True)
+        if payload.width is not None:
+            self._check_shape((1, payload.width))  # before pandas builds a wide frame
+        frame = payload.frame
         if len(frame) and [str(v).strip() for v in frame.iloc[0].tolist()] == columns:
             frame = frame.iloc[1:]  # a CSV header that names the model's columns
         self._check_shape(frame.shape)
