@@ -138,6 +138,12 @@ def test_oip_tensor_shape_is_checked_before_reshaping(
     assert low_memory() < 5 * MB
 
 
+def test_oip_too_many_inputs_is_a_payload_error() -> None:
+    inputs = [{"name": f"f{i}", "shape": [1], "datatype": "FP64", "data": [1]} for i in range(5000)]
+    with pytest.raises(PayloadError, match="5000 inputs; at most 4096"):
+        parse_infer(json.dumps({"inputs": inputs}).encode())
+
+
 def test_oip_hostile_json_is_a_payload_error() -> None:
     for body, message in ((DEEP_JSON, "nested too deeply"), (HUGE_INT, "401 digits")):
         with pytest.raises(PayloadError, match=message):

@@ -13,6 +13,9 @@ from sabio.inference import PayloadError
 
 __all__ = ["infer_answer", "model_metadata", "parse_infer"]
 
+#: Most tensors in one infer request (each becomes a column).
+MAX_INPUTS = 4096
+
 _DATATYPES = {
     "b": "BOOL",
     "i1": "INT8",
@@ -104,6 +107,12 @@ def parse_infer(body: bytes) -> tuple[Any, str | None]:
         raise PayloadError(
             'An infer request needs {"inputs": [{"name": ..., "shape": [rows, features], '
             '"datatype": "FP64", "data": [...]}]}.'
+        )
+    if len(inputs) > MAX_INPUTS:
+        # One column each: pandas spends seconds per 10,000 columns.
+        raise PayloadError(
+            f"The infer request has {len(inputs)} inputs; at most {MAX_INPUTS} named 1-D "
+            "inputs are accepted. Send the features as one 2-D tensor [rows, features]."
         )
     request_id = request.get("id")
     tensors = [_tensor(item) for item in inputs]
