@@ -22,6 +22,8 @@ default_bucket_prefix  ``SABIO_DEFAULT_BUCKET_PREFIX``  none (SageMaker's ``defa
 price_table            ``SABIO_PRICE_TABLE``       none (built-in dated table)
 opt_ml                 ``SABIO_OPT_ML``            ``auto`` (see below)
 allow_new_catalog      ``SABIO_ALLOW_NEW_CATALOG`` false (see "Workspace integrity")
+archive_max_bytes      ``SABIO_ARCHIVE_MAX_BYTES`` 17179869184 (16 GiB unpacked per archive)
+archive_max_members    ``SABIO_ARCHIVE_MAX_MEMBERS``  100000 (members per archive)
 =====================  ==========================  ======================================
 
 ``opt_ml`` decides whether a job's program sees its job folder at ``/opt/ml`` (a private mount
@@ -73,6 +75,8 @@ class Settings:
     #: Start an empty catalog even though the workspace has job folders (its catalog was
     #: deleted or moved); without it sabio refuses, so no job history is lost silently.
     allow_new_catalog: bool = False
+    archive_max_bytes: int = 16 * 1024**3
+    archive_max_members: int = 100_000
 
     @property
     def jobs_dir(self) -> Path:
@@ -116,6 +120,8 @@ _ENV = {
     "price_table": "SABIO_PRICE_TABLE",
     "opt_ml": "SABIO_OPT_ML",
     "allow_new_catalog": "SABIO_ALLOW_NEW_CATALOG",
+    "archive_max_bytes": "SABIO_ARCHIVE_MAX_BYTES",
+    "archive_max_members": "SABIO_ARCHIVE_MAX_MEMBERS",
 }
 _FALLBACK_ENV = {
     "ray_address": "RAY_ADDRESS",
@@ -147,6 +153,19 @@ def _read_config_file(path: Path) -> dict[str, Any]:
                 f"Known settings: {', '.join(sorted(known))}."
             )
     return data
+
+
+def _positive_int(name: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(
+            f"{name} must be a whole number of at least 1, got {value!r}. Set "
+            f"{_ENV[name]}=<number> or fix config.toml."
+        )
+    return number
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -195,6 +214,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     values["allow_new_catalog"] = flag in ("1", "true", "yes")
     if values["cpu_slots"] < 1:
         raise ConfigError(f"cpu_slots must be at least 1, got {values['cpu_slots']}.")
+    for name in ("archive_max_bytes", "archive_max_members"):
+        if name in values:
+            values[name] = _positive_int(name, values[name])
     # Which backends exist and can run here is known in one place, the kernel's
     # backend_for; the session and every submission ask it.
     values["backend"] = str(values.get("backend", "local"))

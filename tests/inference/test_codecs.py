@@ -35,7 +35,7 @@ def test_codecs_decode_unsupported_type_is_415() -> None:
     ("body", "content_type", "message"),
     [
         (b"1,abc", "text/csv", "not a number"),
-        (b"1,2\n3", "text/csv", "different numbers of values"),
+        (b"1,2\n3", "text/csv", "row 2 has 1 values, expected 2"),
         (b"{oops", "application/json", "not valid JSON"),
         (b"[[1, 2], [3]]", "application/json", "different numbers of values"),
         (b"   ", "text/csv", "empty"),

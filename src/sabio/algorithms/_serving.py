@@ -124,24 +124,27 @@ class ServingModel:
             PayloadError: wrong number of features or missing columns.
         """
         columns = self.preprocessor.columns
-        frame = payload.frame
+        if payload.sparse:
+            # Densified at the model's width, after checking every index is below it.
+            frame = payload.dense(len(columns))
+            self._check_shape(frame.shape)
+            aligned = frame.reset_index(drop=True)
+            aligned.columns = columns
+            return aligned
         if payload.named:
-            missing = [c for c in columns if c not in frame.columns]
+            present = payload.keys()
+            known = set(present)
+            missing = [c for c in columns if c not in known]
             if missing:
                 raise PayloadError(
                     f"Instances lack feature(s) {missing[:10]}: expected the {len(columns)} "
-                    f"features {columns[:20]}, got {list(map(str, frame.columns))[:20]}."
+                    f"features {columns[:20]}, got {present[:20]}."
                 )
-            return frame[columns].reset_index(drop=True)
-        if payload.sparse:
-            extra = frame.iloc[:, len(columns) :]
-            if extra.notna().to_numpy().any():
-                raise PayloadError(
-                    f"expected at most {len(columns)} features (indices 0..{len(columns) - 1}), "
-                    f"got a feature with index up to {frame.shape[1] - 1}."
-                )
-            frame = frame.iloc[:, : len(columns)].reindex(columns=range(len(columns)))
-        elif len(frame) and [str(v).strip() for v in frame.iloc[0].tolist()] == columns:
+            return payload.select(columns).reset_index(drop=True)
+        if payload.width is not None:
+            self._check_shape((1, payload.width))  # before pandas builds a wide frame
+        frame = payload.frame
+        if len(frame) and [str(v).strip() for v in frame.iloc[0].tolist()] == columns:
             frame = frame.iloc[1:]  # a CSV header that names the model's columns
         self._check_shape(frame.shape)
         aligned = frame.reset_index(drop=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sabio.algorithms._bodies import loads_json, read_npy
 from sabio.inference._errors import PayloadError
 
 __all__ = [
@@ -82,21 +83,23 @@ def _csv(text: str) -> np.ndarray:
             pass  # the general path below says which value is wrong
     rows = [line for line in text.splitlines() if line.strip()]
     values: list[list[float]] = []
+    expected = 0
     for number, line in enumerate(rows, start=1):
         try:
-            values.append([float(cell) for cell in line.split(",")])
+            row = [float(cell) for cell in line.split(",")]
         except ValueError:
             raise PayloadError(
                 f"CSV row {number} holds a value that is not a number ({line[:80]!r}): the "
                 "default input_fn reads numeric CSV. Send numbers, or define input_fn in "
                 "inference.py."
             ) from None
-    widths = {len(row) for row in values}
-    if len(widths) > 1:
-        raise PayloadError(
-            f"CSV rows have different numbers of values ({sorted(widths)}): every row needs "
-            "one value per feature."
-        )
+        expected = expected or len(row)
+        if len(row) != expected:
+            raise PayloadError(
+                f"CSV row {number} has {len(row)} values, expected {expected} (as in row 1): "
+                "every row needs one value per feature."
+            )
+        values.append(row)
     return np.asarray(values, dtype=np.float64)
 
 
@@ -113,7 +116,7 @@ def _array(value: Any) -> np.ndarray:
             )
     try:
         array = np.asarray(value)
-    except ValueError:
+    except (ValueError, OverflowError, RecursionError):
         raise PayloadError(
             "Rows have different numbers of values: every row needs one value per feature."
         ) from None
@@ -125,11 +128,8 @@ def _array(value: Any) -> np.ndarray:
     return array
 
 
-def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PayloadError(f"The request body is not valid JSON: {exc}.") from None
+def _json(text: str, what: str = "The request body") -> Any:
+    return loads_json(text, what)
 
 
 def decode(body: bytes, content_type: str | None) -> np.ndarray:
@@ -146,18 +146,15 @@ def decode(body: bytes, content_type: str | None) -> np.ndarray:
             415,
         )
     if kind == "application/x-npy":
-        try:
-            array: np.ndarray = np.load(io.BytesIO(body), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise PayloadError(f"Cannot read the body as a .npy array: {exc}.") from None
-        return array
+        return read_npy(body)
     text = _text(body)
     if not text.strip():
         raise PayloadError(f"The request body is empty: expected {kind} rows of feature values.")
     if kind == "text/csv":
         return _csv(text)
     if kind == "application/jsonlines":
-        return _array([_json(line) for line in text.splitlines() if line.strip()])
+        lines = [line for line in text.splitlines() if line.strip()]
+        return _array([_json(line, f"JSON Lines line {i}") for i, line in enumerate(lines, 1)])
     return _array(_json(text))
 
 

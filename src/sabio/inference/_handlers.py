@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sabio.exceptions import NotFoundError, ValidationError
+from sabio.exceptions import NotFoundError, ValidationError, did_you_mean
 from sabio.inference import _codecs
 from sabio.inference._errors import ModelError, PayloadError
 from sabio.inference._fast import FastPredict, fast_predictor, is_xgboost_booster, prepare
@@ -169,7 +169,15 @@ class Handlers:
             if kind in _TEXT_TYPES:
                 data = body.decode("utf-8")
             return self._input_fn(self.context, data, content_type)
-        except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            UnicodeDecodeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise _payload(exc, 400, f"input_fn rejected the {kind or 'untyped'} body: ") from None
 
     def predict(self, model: Any, data: Any) -> Any:
@@ -183,7 +191,7 @@ class Handlers:
             if self._predict_fn is None:
                 return self._default_predict(model, data)
             return self._predict_fn(self.context, data, model)
-        except (ValueError, KeyError, IndexError) as exc:
+        except (ValueError, KeyError, IndexError, OverflowError) as exc:
             raise _payload(exc, 400, "The model rejected the input: ") from None
 
     def encode(self, prediction: Any, accept: str) -> tuple[bytes, str]:
@@ -218,7 +226,14 @@ class Handlers:
             start = time.perf_counter()
             try:
                 result = self._transform_fn(self.context, model, body, content_type, accept)
-            except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
+            except (
+                ValueError,
+                KeyError,
+                IndexError,
+                UnicodeDecodeError,
+                OverflowError,
+                RecursionError,
+            ) as exc:
                 raise _payload(exc, 400, "transform_fn rejected the request: ") from None
             answer = _answer(result, accept)
             return (
@@ -273,10 +288,9 @@ def _plain_predict(model: Any, data: Any) -> Any:
 
 
 def _default_model_fn(model_dir: Path, source: str) -> Any:
-    meta = model_dir / META_FILE
-    if meta.is_file():
-        algorithm = json.loads(meta.read_text(encoding="utf-8")).get("algorithm")
-        module = importlib.import_module(f"sabio.algorithms.{algorithm}.inference")
+    builtin = _meta_builtin(model_dir)
+    if builtin is not None:
+        module = importlib.import_module(_builtin_name(builtin))
         return module.model_fn(str(model_dir))
     for name in XGBOOST_FILES:
         if (model_dir / name).is_file():
@@ -337,6 +351,34 @@ def _import_file(path: Path, code_dir: Path) -> ModuleType:
     return module
 
 
+def _meta_builtin(model_dir: Path) -> str | None:
+    """The built-in that ``sabio-model.json`` names (``sabio.algorithms.<name>``), or None.
+
+    Raises:
+        ValidationError: the file is not JSON, or names no sabio built-in (an archive cannot
+            make sabio import an arbitrary module).
+    """
+    path = model_dir / META_FILE
+    if not path.is_file():
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ValidationError(f"{path} is not valid JSON: {exc}.") from None
+    algorithm = meta.get("algorithm") if isinstance(meta, dict) else None
+    if not algorithm:
+        return None
+    from sabio.algorithms._builtins import BUILTINS
+
+    names = [b.name for b in BUILTINS]
+    if algorithm not in names:
+        raise ValidationError(
+            f"{path} names the algorithm {algorithm!r}, which is not a sabio built-in."
+            f"{did_you_mean(str(algorithm), names)} Expected one of {', '.join(names)}."
+        )
+    return f"sabio.algorithms.{algorithm}"
+
+
 def _builtin_name(module: str) -> str:
     return module if module.endswith(".inference") else f"{module}.inference"
 
@@ -350,10 +392,13 @@ def load_handlers(
 ) -> Handlers:
     """Find a model's handlers.
 
-    Order: ``entry_point`` in ``code_dir`` (a Model's ``entry_point``/``source_dir`` or the
-    training script), ``inference.py`` in ``code_dir`` or in the model's ``code/`` folder,
-    the built-in's ``inference`` module (``builtin_module`` or the algorithm named in
-    ``sabio-model.json``), else the defaults.
+    Order: ``entry_point`` in ``code_dir`` or the model's ``code/`` folder (a Model's
+    ``entry_point``/``source_dir`` or the training script), ``inference.py`` in ``code_dir``
+    (a ``source_dir`` the user gave), ``inference.py`` in the model's ``code/`` folder *only
+    for a model that is not a built-in* (SageMaker's framework containers do the same), the
+    built-in's ``inference`` module (``builtin_module`` or the algorithm named in
+    ``sabio-model.json``), else the defaults. A built-in model never runs code from its
+    archive unless ``entry_point`` names it.
 
     Raises:
         NotFoundError: ``entry_point`` is not in the code folder, or ``model_dir`` is missing.
@@ -362,7 +407,13 @@ def load_handlers(
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise NotFoundError(f"Model folder {model_dir} does not exist.")
-    folders = [d for d in (code_dir, model_dir / "code") if d is not None and d.is_dir()]
+    if builtin_module is None:
+        builtin_module = _meta_builtin(model_dir)
+    # A built-in loads only its own safe formats: code in its archive runs only when the user
+    # names it (entry_point); a source_dir the user gave is theirs. A framework model (no
+    # built-in) uses the archive's code/ as SageMaker's framework containers do.
+    archive_code = model_dir / "code" if entry_point or builtin_module is None else None
+    folders = [d for d in (code_dir, archive_code) if d is not None and d.is_dir()]
     if entry_point:
         for folder in folders:
             path = folder / entry_point
@@ -377,13 +428,6 @@ def load_handlers(
         if (folder / "inference.py").is_file():
             module = _import_file(folder / "inference.py", folder)
             return Handlers(model_dir, module, "inference.py")
-    if builtin_module is None and (model_dir / META_FILE).is_file():
-        try:
-            meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ValidationError(f"{model_dir / META_FILE} is not valid JSON: {exc}.") from None
-        if meta.get("algorithm"):
-            builtin_module = f"sabio.algorithms.{meta['algorithm']}"
     if builtin_module:
         name = _builtin_name(builtin_module)
         try:

@@ -17,18 +17,15 @@ from sabio.supervision import install_requirements
 __all__ = ["prepare_model"]
 
 
-def _extract(archive: Path, dest: Path, what: str, source: str) -> None:
-    try:
-        with tarfile.open(archive, "r:*") as tar:
-            tar.extractall(dest, filter="data")
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise ValidationError(
-            f"The {what} {source} is not a readable .tar.gz archive ({type(exc).__name__}: "
-            f"{exc}). Point it at the model.tar.gz written by a training job, or a folder."
-        ) from None
+def _extract(settings: Settings, archive: Path, dest: Path, what: str, source: str) -> None:
+    from sabio.storage import ArchiveLimits, extract_archive
+
+    extract_archive(
+        archive, dest, what=what, source=source, limits=ArchiveLimits.from_settings(settings)
+    )
 
 
-def _unpack(source: Path, dest: Path, what: str, url: str) -> None:
+def _unpack(settings: Settings, source: Path, dest: Path, what: str, url: str) -> None:
     """Extract an archive into ``dest``; a single model file that is no archive is copied.
 
     SageMaker's local mode serves ``model_data`` that is a plain file (``model.joblib``,
@@ -41,7 +38,7 @@ def _unpack(source: Path, dest: Path, what: str, url: str) -> None:
     if what == "model data" and not archive_name and not tarfile.is_tarfile(source):
         shutil.copyfile(source, dest / name)
         return
-    _extract(source, dest, what, url)
+    _extract(settings, source, dest, what, url)
 
 
 def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
@@ -56,7 +53,7 @@ def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
             archive = dest.parent / f".{dest.name}.tar.gz"
             store.get_file(url, archive)
             try:
-                _unpack(archive, dest, what, url)
+                _unpack(settings, archive, dest, what, url)
             finally:
                 archive.unlink(missing_ok=True)
             return
@@ -71,7 +68,7 @@ def _fetch(settings: Settings, url: str, dest: Path, what: str) -> None:
     if path.is_dir():
         shutil.copytree(path, dest, dirs_exist_ok=True)
     elif path.is_file():
-        _unpack(path, dest, what, str(path))
+        _unpack(settings, path, dest, what, str(path))
     else:
         raise NotFoundError(
             f"The {what} {url} does not exist: expected an s3:// URI, or a local model.tar.gz "

@@ -76,17 +76,34 @@ class _Runner:
     wall time inside the worker thread (a model waiting on I/O stays on the thread);
     going back is decided on the CPU seconds of the call, so a busy machine pre-empting
     the server does not make a fast model look slow.
+
+    Only requests like those measured fast may run inline (:meth:`may_inline`): a body no
+    larger than the largest one answered fast on the thread, and never over
+    ``_INLINE_MAX_BYTES``. Any other request (a 200,000-column CSV to a model warmed on
+    single rows) goes to the thread, where the per-request timeout holds and ``/ping``
+    stays answered.
     """
 
     _WARMUP = 50
     _FAST = 0.005
     _SLOW = 0.05
+    _INLINE_MAX_BYTES = 64 * 1024
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.inline = False
         self._fast_calls = 0
+        # The largest body answered in under _FAST seconds on the thread, since the last
+        # slow call: what "a request like those measured fast" means.
+        self._fast_bytes = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sabio-predict")
+
+    def may_inline(self, size: int) -> bool:
+        """Whether a request of ``size`` body bytes may run inline (see the class)."""
+        return self.inline and size <= self._fast_bytes
+
+    def _slow(self) -> None:
+        self.inline, self._fast_calls, self._fast_bytes = False, 0, 0
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Call ``fn`` now, on this thread (only while :attr:`inline`)."""
@@ -96,26 +113,39 @@ class _Runner:
         finally:
             seconds = time.thread_time() - start
             if seconds > self._SLOW:
-                self.inline, self._fast_calls = False, 0
+                self._slow()
                 log.warning(
                     "A model call took %.3f s of CPU: calls run on the worker thread again "
                     "(where the per-request timeout applies).",
                     seconds,
                 )
 
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Call ``fn`` on the worker thread, abandoning it after the timeout."""
+    async def run(self, size: int, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call ``fn`` on the worker thread, abandoning it after the timeout; ``size`` is the
+        request's body size (what a fast answer makes eligible to run inline)."""
         loop = asyncio.get_running_loop()
         try:
             result, seconds = await asyncio.wait_for(
                 loop.run_in_executor(self._pool, _timed, fn, args), self.timeout
             )
         except TimeoutError:
+            if size <= self._fast_bytes:
+                self._slow()  # a request like the fast ones was slow: measure afresh
             raise TimeoutError_(
                 f"The model did not answer within {self.timeout:g} s (the per-request "
                 "timeout). Send fewer rows per request, or raise the timeout."
             ) from None
-        self._fast_calls = self._fast_calls + 1 if seconds < self._FAST else 0
+        except BaseException:
+            self._fast_calls = 0  # a failed call says nothing about speed
+            raise
+        if seconds < self._FAST:
+            self._fast_calls += 1
+            if size <= self._INLINE_MAX_BYTES:
+                self._fast_bytes = max(self._fast_bytes, size)
+        elif seconds > self._SLOW and size <= self._fast_bytes:
+            self._slow()  # a request like the fast ones was slow: measure afresh
+        else:
+            self._fast_calls = 0
         if self._fast_calls >= self._WARMUP:
             self.inline = True
         return result
@@ -225,7 +255,7 @@ class InferenceApp:
         route = self._post.get(request.path) if request.method == "POST" else None
         if route is None:
             return self._finish(request, self._other(request))
-        if not self.runner.inline:
+        if not self.runner.may_inline(len(request.body)):
             return None
         try:
             fn, args = route[0](request)
@@ -242,7 +272,7 @@ class InferenceApp:
         call, answer = self._post[request.path]
         try:
             fn, args = call(request)
-            response = answer(request, await self.runner.run(fn, *args))
+            response = answer(request, await self.runner.run(len(request.body), fn, *args))
         except Exception as exc:
             response = self._failure(exc, request)
         return self._finish(request, response)
@@ -325,11 +355,14 @@ class InferenceApp:
         return Response(200, out, out_type.encode(), _timing(timings))
 
     def _infer_call(self, request: Request) -> tuple[Callable[..., Any], tuple[Any, ...]]:
-        start = time.perf_counter()
-        data, request_id = _oip.parse_infer(request.body)
-        return self._infer_run, (data, request_id, time.perf_counter() - start)
+        # Decoding runs with the prediction (on the thread unless inline): a large body
+        # must not be parsed on the event loop, outside the timeout.
+        return self._infer_run, (request.body,)
 
-    def _infer_run(self, data: Any, request_id: str | None, decode: float) -> tuple[bytes, Any]:
+    def _infer_run(self, body: bytes) -> tuple[bytes, Any]:
+        start = time.perf_counter()
+        data, request_id = _oip.parse_infer(body)
+        decode = time.perf_counter() - start
         t0 = time.perf_counter()
         prediction = self.handlers.predict(self.model, data)
         t1 = time.perf_counter()

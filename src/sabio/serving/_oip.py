@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import numpy as np
 
+from sabio.algorithms._bodies import MAX_DIMS, loads_json
 from sabio.inference import PayloadError
 
 __all__ = ["infer_answer", "model_metadata", "parse_infer"]
+
+#: Most tensors in one infer request (each becomes a column).
+MAX_INPUTS = 4096
 
 _DATATYPES = {
     "b": "BOOL",
@@ -38,6 +43,23 @@ def model_metadata(name: str, source: str) -> dict[str, Any]:
     }
 
 
+def _shape(item: dict[str, Any]) -> list[int] | None:
+    shape = item.get("shape")
+    if shape is None:
+        return None
+    if (
+        not isinstance(shape, list)
+        or len(shape) > MAX_DIMS
+        or not all(type(d) is int and d >= -1 for d in shape)
+        or shape.count(-1) > 1
+    ):
+        raise PayloadError(
+            f"Input {item.get('name')!r}: shape must be a list of at most {MAX_DIMS} "
+            f"non-negative integers (one may be -1), got {json.dumps(shape)[:200]}."
+        )
+    return shape
+
+
 def _tensor(item: Any) -> np.ndarray:
     if not isinstance(item, dict) or "data" not in item:
         raise PayloadError(
@@ -46,14 +68,26 @@ def _tensor(item: Any) -> np.ndarray:
         )
     datatype = str(item.get("datatype", "FP64")).upper()
     dtype: Any = object if datatype == "BYTES" else None
+    shape = _shape(item)
     try:
+        # The data is already in memory as JSON (bounded by max_payload): this array is
+        # about its size; the declared shape is checked against it, never allocated from.
         array = np.asarray(item["data"], dtype=dtype)
-        if "shape" in item:
-            array = array.reshape([int(d) for d in item["shape"]])
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise PayloadError(
-            f"Input {item.get('name')!r}: data does not fit shape {item.get('shape')}: {exc}."
+            f"Input {item.get('name')!r}: data is not a rectangular array of {datatype} "
+            f"values: {exc}."
         ) from None
+    if shape is not None:
+        known = math.prod(d for d in shape if d != -1)
+        free = -1 in shape  # one dimension left for NumPy to infer
+        fits = (known > 0 and array.size % known == 0) if free else array.size == known
+        if not fits:
+            raise PayloadError(
+                f"Input {item.get('name')!r}: data holds {array.size} values, which do not fit "
+                f"shape {shape}."
+            )
+        array = array.reshape(shape)
     return array
 
 
@@ -67,15 +101,18 @@ def parse_infer(body: bytes) -> tuple[Any, str | None]:
     Raises:
         PayloadError: (400) the body is not a v2 infer request.
     """
-    try:
-        request = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PayloadError(f"The request body is not valid JSON: {exc}.") from None
+    request = loads_json(body)
     inputs = request.get("inputs") if isinstance(request, dict) else None
     if not isinstance(inputs, list) or not inputs:
         raise PayloadError(
             'An infer request needs {"inputs": [{"name": ..., "shape": [rows, features], '
             '"datatype": "FP64", "data": [...]}]}.'
+        )
+    if len(inputs) > MAX_INPUTS:
+        # One column each: pandas spends seconds per 10,000 columns.
+        raise PayloadError(
+            f"The infer request has {len(inputs)} inputs; at most {MAX_INPUTS} named 1-D "
+            "inputs are accepted. Send the features as one 2-D tensor [rows, features]."
         )
     request_id = request.get("id")
     tensors = [_tensor(item) for item in inputs]

@@ -6,6 +6,7 @@ server through s3fs, chosen by ``Settings.store_url``. See :class:`Store`.
 
 from __future__ import annotations
 
+from sabio.storage._archive import ArchiveError, ArchiveLimits, extract_archive
 from sabio.storage._keys import (
     LocalLocation,
     ObjectLocation,
@@ -17,11 +18,14 @@ from sabio.storage._keys import (
 from sabio.storage._store import Store, UriLike
 
 __all__ = [
+    "ArchiveError",
+    "ArchiveLimits",
     "LocalLocation",
     "ObjectLocation",
     "Store",
     "UriLike",
     "absolute_uri",
+    "extract_archive",
     "parse_uri",
     "validate_bucket",
     "validate_key",

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import sys
-import tarfile
 from pathlib import Path
 
 from sabio.exceptions import ValidationError
+from sabio.storage import ArchiveLimits, extract_archive
 from sabio.supervision import install_requirements
 
 __all__ = ["command_for", "install_requirements", "unpack_code"]
 
 
-def unpack_code(archive: Path, code_dir: Path) -> None:
-    """Extract ``sourcedir.tar.gz`` into the code folder (refusing unsafe members)."""
-    with tarfile.open(archive, "r:gz") as tar:
-        tar.extractall(code_dir, filter="data")
+def unpack_code(
+    archive: Path, code_dir: Path, limits: ArchiveLimits | None = None, source: str | None = None
+) -> None:
+    """Extract ``sourcedir.tar.gz`` into the code folder with sabio's one safe extractor.
+
+    Raises:
+        ArchiveError: the archive holds links, unsafe names or exceeds ``limits``.
+    """
+    extract_archive(
+        archive, code_dir, what="code archive (sourcedir.tar.gz)", source=source, limits=limits
+    )
 
 
 def command_for(entry_point: str | None, builtin_module: str | None, code_dir: Path) -> list[str]:

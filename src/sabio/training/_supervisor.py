@@ -22,7 +22,7 @@ from typing import Any
 
 from sabio import supervision
 from sabio._config import Settings, load_settings
-from sabio.storage import Store
+from sabio.storage import ArchiveLimits, Store
 from sabio.supervision._instances import instance_type
 from sabio.supervision._slots import SlotReservation
 from sabio.training._artifacts import pack_folder
@@ -230,7 +230,12 @@ class Supervisor(supervision.Supervisor):
             layout.create()
             layout.write_config(spec, self.hosts[index], self.hosts)
             if archive is not None:
-                unpack_code(archive, layout.code)
+                unpack_code(
+                    archive,
+                    layout.code,
+                    ArchiveLimits.from_settings(self.settings),
+                    spec.code_uri,
+                )
             for name, channel in spec.channels.items():
                 count = materialize(
                     self.store, channel, layout.channel(name), index, len(self.layouts)

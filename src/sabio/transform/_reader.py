@@ -74,7 +74,7 @@ def list_inputs(store: Store, data: str, data_type: str) -> list[InputFile]:
 def _from_manifest(store: Store, uri: str) -> list[InputFile]:
     try:
         manifest = json.loads(store.get_bytes(uri))
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError; nesting too deep
         raise ValidationError(f"Manifest {uri} is not valid JSON: {exc}.") from None
     if (
         not isinstance(manifest, list)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sabio.algorithms._bodies import loads_json
 from sabio.exceptions import ValidationError
 from sabio.transform._jsonpath import JsonPath, parse_jsonpath
 
@@ -38,7 +39,10 @@ def record_format(content_type: str | None) -> str | None:
 
 
 def _csv_fields(line: str) -> list[str]:
-    return next(csv.reader([line]), [])
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:  # a stray carriage return or NUL inside a record
+        raise ValidationError(f"the record is not a CSV line: {exc}") from None
 
 
 def _csv_line(value: Any) -> str:
@@ -107,10 +111,9 @@ class RecordPlan:
         """The value filters and joins see for an input record."""
         if self.input_format == "csv":
             return _csv_fields(record)
-        try:
-            return json.loads(record)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"the record is not valid JSON: {exc}") from None
+        # The request decoders' JSON reader: deep nesting and huge integers are a clear
+        # error, not a RecursionError.
+        return loads_json(record, "the record")
 
     def filter_input(self, record: str) -> str:
         """The record as sent to the model (after ``input_filter``)."""

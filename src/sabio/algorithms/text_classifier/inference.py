@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from sabio.algorithms._bodies import loads_json
 from sabio.algorithms._errors import PayloadError
 from sabio.algorithms._metrics import Arr
 from sabio.algorithms._payload import media_type
@@ -206,10 +207,7 @@ def _decode(body: bytes | bytearray | str) -> str:
 
 
 def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PayloadError(f"The request body is not valid JSON: {exc}.") from None
+    return loads_json(text)
 
 
 def input_fn(body: bytes | bytearray | str, content_type: str) -> TextRequest:
