@@ -7,7 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from sabio.cli import _data, _endpoints, _jobs, _models, _train, _transform, _tuning
+from sabio.cli import (
+    _data,
+    _endpoints,
+    _jobs,
+    _models,
+    _monitoring,
+    _train,
+    _transform,
+    _tuning,
+)
 from sabio.exceptions import SabioError
 
 __all__ = ["app", "console", "main"]
@@ -26,6 +35,7 @@ app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
 app.add_typer(_models.app, name="models")
+app.add_typer(_monitoring.app, name="monitoring")
 app.command("tune")(_tuning.tune)
 
 
