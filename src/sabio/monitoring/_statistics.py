@@ -51,14 +51,19 @@ _MAX_DOMAIN = 20
 _MISSING = frozenset({"", "nan", "NaN", "null", "None", "NA"})
 
 
-def _classify(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(present mask, numbers (NaN where not numeric), integral mask) of string values."""
-    text = values.astype("string").str.strip()
-    present = text.notna() & ~text.isin(_MISSING)
-    numbers = pd.to_numeric(text.where(present), errors="coerce").to_numpy(dtype=float)
+def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(present mask, numbers (NaN where not numeric), integral mask) of a column's values:
+    numbers as the CSV parser read them, or text."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float)
+        present = ~np.isnan(numbers)
+    else:
+        text = values.astype("string").str.strip()
+        present = (text.notna() & ~text.isin(_MISSING)).fillna(False).to_numpy(dtype=bool)
+        numbers = pd.to_numeric(text.where(present), errors="coerce").to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         integral = np.isfinite(numbers) & (np.floor(numbers) == numbers)
-    return present.fillna(False), numbers, integral
+    return present, numbers, integral
 
 
 @dataclass
@@ -83,8 +88,7 @@ class ColumnSummary:
 
     def update(self, values: pd.Series) -> None:
         """Add a chunk of raw (string) values."""
-        present, numbers, integral = _classify(values)
-        mask = present.to_numpy()
+        mask, numbers, integral = _classify(values)
         self.present += int(mask.sum())
         self.missing += int((~mask).sum())
         finite = numbers[np.isfinite(numbers)]
@@ -101,9 +105,9 @@ class ColumnSummary:
                     minlength=self.edges.size + 1,
                 )
                 self.bins = counts if self.bins is None else self.bins + counts
-        strings = values[present & ~np.isfinite(numbers)] if self.edges is not None else None
+        strings = values[mask & ~np.isfinite(numbers)] if self.edges is not None else None
         if self.edges is None:
-            counted = values[present].astype(str).str.strip().value_counts()
+            counted = values[mask].astype(str).str.strip().value_counts()
             for value, count in counted.items():
                 self.categories[str(value)] = self.categories.get(str(value), 0) + int(count)
         elif strings is not None and len(strings):

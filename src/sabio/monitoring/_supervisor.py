@@ -24,6 +24,15 @@ from sabio.storage import Store
 __all__ = ["MonitoringProgram", "Supervisor"]
 
 
+def _peak_rss() -> int | None:
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return None
+    # ru_maxrss is in KiB on Linux (bytes on macOS, where the figure is then 1024x too big).
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
 class Supervisor(supervision.Supervisor):
     """Runs one monitoring job to its end."""
 
@@ -53,7 +62,13 @@ class Supervisor(supervision.Supervisor):
             else:
                 self._monitor()
             self.progress["WallSeconds"] = round(time.time() - started, 3)
-            self.jobs.transition(self.name, "Completed", details=dict(self.progress))
+            self.jobs.transition(
+                self.name,
+                "Completed",
+                details=dict(self.progress),
+                wall_seconds=time.time() - started,
+                peak_rss_bytes=_peak_rss(),
+            )
             self.log(f"Completed in {time.time() - started:.2f} s")
             return 0
         except Exception as exc:
