@@ -204,8 +204,13 @@ def run_monitoring_period(
     *,
     wait_for: bool = True,
     timeout: float | None = 600.0,
+    on_demand: bool = True,
 ) -> JobRecord:
     """Run one execution of a schedule over the captured traffic of ``[start, end)``.
+
+    Files go to ``<output>/<endpoint>/<schedule>/yyyy/mm/dd/hh`` (the hour the period ends,
+    SageMaker's layout) for a scheduled run (``on_demand=False``), and to a folder named after
+    the execution inside it for an on-demand run, so two runs in one hour keep their files.
 
     Raises:
         NotFoundError: no such schedule.
@@ -219,7 +224,7 @@ def run_monitoring_period(
     name = f"{schedule_name[:36]}-{stamp:%Y%m%d-%H%M}-{uuid.uuid4().hex[:6]}"
     output = (
         f"{schedule.output_uri.rstrip('/')}/{schedule.endpoint_name}/{schedule_name}/"
-        f"{stamp:%Y/%m/%d/%H}"
+        f"{stamp:%Y/%m/%d/%H}" + (f"/{name}" if on_demand else "")
     )
     record = submit(
         settings,
@@ -255,7 +260,11 @@ def run_due(settings: Settings, now: float | None = None) -> list[JobRecord]:
         done = catalog.jobs(MONITORING).list(parent=record.name, limit=None)
         if any(r.spec.get("end_time") == end for r in done):
             continue
-        started.append(run_monitoring_period(settings, record.name, start, end, wait_for=False))
+        started.append(
+            run_monitoring_period(
+                settings, record.name, start, end, wait_for=False, on_demand=False
+            )
+        )
     return started
 
 
