@@ -308,19 +308,56 @@ class Model:
             wait: block until the endpoint is ``InService``.
             data_capture_config: a :class:`sabio.model_monitor.DataCaptureConfig`.
             **kwargs: ``max_payload`` (MB, default 6), ``request_timeout`` (s, default 60),
-                ``port``; SageMaker's cloud-only arguments are accepted and ignored.
+                ``port``; ``update_endpoint=True`` makes an existing endpoint ``endpoint_name``
+            serve this model instead (its new workers take requests before the old ones stop,
+            so no request fails; its data capture is kept); SageMaker's cloud-only arguments
+            are accepted and ignored.
 
         Raises:
             JobFailedError: the endpoint failed to start (the reason says why).
-            ConflictError: the endpoint name is taken.
+            ConflictError: the endpoint name is taken (without ``update_endpoint``).
         """
         from sabio import serving
-        from sabio.model_monitor import capture_request
         from sabio.predictor import Predictor
 
+        update = bool(kwargs.get("update_endpoint"))
         local = _local_deploy_options(kwargs)
         name = self.create()
         endpoint = endpoint_name or name
+        if update:
+            serving.update_endpoint(
+                self.sagemaker_session.settings,
+                endpoint,
+                model_name=name,
+                instance_count=initial_instance_count,
+                wait=wait,
+            )
+        else:
+            self._create_endpoint(
+                endpoint, initial_instance_count, instance_type, data_capture_config, local, wait
+            )
+        self.endpoint_name = endpoint
+        cls = self.predictor_cls or Predictor
+        predictor_kwargs: dict[str, Any] = {"sagemaker_session": self.sagemaker_session}
+        if serializer is not None:
+            predictor_kwargs["serializer"] = serializer
+        if deserializer is not None:
+            predictor_kwargs["deserializer"] = deserializer
+        return cls(endpoint, **predictor_kwargs)
+
+    def _create_endpoint(
+        self,
+        endpoint: str,
+        initial_instance_count: int,
+        instance_type: str,
+        data_capture_config: Any,
+        local: dict[str, Any],
+        wait: bool,
+    ) -> None:
+        from sabio import serving
+        from sabio.model_monitor import capture_request
+
+        name = self.create()
         serving.create_endpoint(
             self.sagemaker_session.settings,
             endpoint,
@@ -333,14 +370,6 @@ class Model:
             port=int(local.get("port", 0)),
             wait=wait,
         )
-        self.endpoint_name = endpoint
-        cls = self.predictor_cls or Predictor
-        predictor_kwargs: dict[str, Any] = {"sagemaker_session": self.sagemaker_session}
-        if serializer is not None:
-            predictor_kwargs["serializer"] = serializer
-        if deserializer is not None:
-            predictor_kwargs["deserializer"] = deserializer
-        return cls(endpoint, **predictor_kwargs)
 
     def transformer(
         self,
