@@ -576,7 +576,11 @@ def monitoring_execution_summary(record: JobRecord) -> dict[str, Any]:
         ),
         "ProcessingJobArn": f"{_ARN}:processing-job/{record.name}",
         "EndpointName": spec.get("endpoint_name"),
-        "MonitoringType": "DataQuality",
+        "MonitoringType": (
+            "ModelQuality"
+            if str(spec.get("job_type", "")).startswith("ModelQuality")
+            else "DataQuality"
+        ),
     }
     if record.failure_reason:
         summary["FailureReason"] = record.failure_reason
@@ -597,7 +601,7 @@ def describe_monitoring_schedule(session: Session, name: str) -> dict[str, Any]:
         "MonitoringScheduleArn": f"{_ARN}:monitoring-schedule/{name}",
         "MonitoringScheduleName": name,
         "MonitoringScheduleStatus": record.status,
-        "MonitoringType": "DataQuality",
+        "MonitoringType": spec.monitoring_type,
         "CreationTime": _time(record.created_at),
         "LastModifiedTime": _time(record.last_modified),
         "MonitoringScheduleConfig": {
@@ -605,14 +609,18 @@ def describe_monitoring_schedule(session: Session, name: str) -> dict[str, Any]:
             "MonitoringJobDefinition": {
                 "BaselineConfig": {
                     "ConstraintsResource": {"S3Uri": spec.constraints_uri},
-                    "StatisticsResource": {"S3Uri": spec.statistics_uri},
+                    **(
+                        {"StatisticsResource": {"S3Uri": spec.statistics_uri}}
+                        if spec.statistics_uri
+                        else {}
+                    ),
                 },
                 "MonitoringInputs": [{"EndpointInput": {"EndpointName": spec.endpoint_name}}],
                 "MonitoringOutputConfig": {
                     "MonitoringOutputs": [{"S3Output": {"S3Uri": spec.output_uri}}]
                 },
             },
-            "MonitoringType": "DataQuality",
+            "MonitoringType": spec.monitoring_type,
         },
         "EndpointName": spec.endpoint_name,
     }

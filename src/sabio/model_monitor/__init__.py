@@ -18,6 +18,7 @@ from sabio.model_monitor.model_monitoring import (
     BaseliningJob,
     DefaultModelMonitor,
     EndpointInput,
+    ModelQualityMonitor,
     MonitoringExecution,
 )
 from sabio.model_monitor.monitoring_files import Constraints, ConstraintViolations, Statistics
@@ -32,6 +33,7 @@ __all__ = [
     "DatasetFormat",
     "DefaultModelMonitor",
     "EndpointInput",
+    "ModelQualityMonitor",
     "MonitoringExecution",
     "Statistics",
     "capture_request",

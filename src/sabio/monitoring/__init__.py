@@ -31,7 +31,7 @@ from sabio.monitoring._jobs import (
     wait,
 )
 from sabio.monitoring._kind import MONITORING, SCHEDULE
-from sabio.monitoring._spec import MonitoringJobSpec, MonitoringScheduleSpec
+from sabio.monitoring._spec import MonitoringJobSpec, MonitoringScheduleSpec, QualitySpec
 
 __all__ = [
     "DEFAULT_CSV_CONTENT_TYPES",
@@ -41,6 +41,7 @@ __all__ = [
     "CaptureWriter",
     "MonitoringJobSpec",
     "MonitoringScheduleSpec",
+    "QualitySpec",
     "capture_prefix",
     "capture_record",
     "check_baseline_dataset",

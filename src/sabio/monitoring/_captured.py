@@ -20,7 +20,7 @@ import pandas as pd
 
 from sabio.storage import Store
 
-__all__ = ["capture_files", "read_rows"]
+__all__ = ["capture_files", "read_ground_truth", "read_outputs", "read_rows"]
 
 _HOUR = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+\.jsonl$")
 
@@ -149,3 +149,47 @@ def read_rows(
             lines, events = [], 0
     if lines:
         yield _frame(lines), events
+
+
+def _decoded(payload: dict[str, Any]) -> str:
+    data = str(payload.get("data", ""))
+    if payload.get("encoding") == "BASE64":
+        return base64.b64decode(data).decode("utf-8", errors="replace")
+    return data
+
+
+def read_outputs(store: Store, uris: list[str], start: float, end: float) -> dict[str, str]:
+    """``{inferenceId: response body}`` of the captured events in ``[start, end)`` that carry
+    an inference id (events without one cannot be matched with ground truth)."""
+    low, high = _iso(start), _iso(end)
+    outputs: dict[str, str] = {}
+    for uri in uris:
+        for raw in store.get_bytes(uri).splitlines():
+            if not raw.strip():
+                continue
+            event = json.loads(raw)
+            metadata = event.get("eventMetadata", {})
+            payload = event.get("captureData", {}).get("endpointOutput")
+            identifier = metadata.get("inferenceId")
+            if payload is None or not identifier:
+                continue
+            if low <= metadata.get("inferenceTime", "") < high:
+                outputs[str(identifier)] = _decoded(payload)
+    return outputs
+
+
+def read_ground_truth(store: Store, prefix: str) -> dict[str, str]:
+    """``{eventId: ground truth}`` of every ground-truth file under ``prefix`` (SageMaker's
+    shape: ``{"groundTruthData": {"data", "encoding"}, "eventMetadata": {"eventId"}}``)."""
+    truth: dict[str, str] = {}
+    if not store.exists(prefix):
+        return truth
+    for uri in store.list(prefix):
+        for raw in store.get_bytes(uri).splitlines():
+            if not raw.strip():
+                continue
+            record = json.loads(raw)
+            identifier = record.get("eventMetadata", {}).get("eventId")
+            if identifier:
+                truth[str(identifier)] = _decoded(record.get("groundTruthData", {})).strip()
+    return truth

@@ -81,6 +81,36 @@ def check_baseline_dataset(store: Store, uri: str, header: bool) -> None:
         )
 
 
+def _check_quality_columns(store: Store, spec: MonitoringJobSpec) -> None:
+    quality = spec.quality
+    if quality is None or not spec.dataset_uri:
+        raise ValidationError("A model-quality baseline needs problem_type and its columns.")
+    if not spec.header:
+        raise ValidationError(
+            "A model-quality baseline names its columns: pass DatasetFormat.csv(header=True)."
+        )
+    with store.open(store.list(spec.dataset_uri)[0], "rb") as handle:
+        columns = [c.strip() for c in handle.readline().decode().strip().split(",")]
+    wanted = {
+        "ground_truth_attribute": quality.ground_truth_attribute,
+        "inference_attribute": quality.inference_attribute,
+        "probability_attribute": quality.probability_attribute,
+    }
+    if not quality.ground_truth_attribute or not (
+        quality.inference_attribute or quality.probability_attribute
+    ):
+        raise ValidationError(
+            "A model-quality baseline needs ground_truth_attribute and inference_attribute "
+            "(or probability_attribute with probability_threshold_attribute)."
+        )
+    for argument, column in wanted.items():
+        if column and column not in columns:
+            raise ValidationError(
+                f"{argument}={column!r} is not a column of {spec.dataset_uri!r} "
+                f"(columns: {', '.join(columns)})."
+            )
+
+
 def submit(settings: Settings, spec: MonitoringJobSpec, store: Store | None = None) -> JobRecord:
     """Check a monitoring job's inputs, record it ``InProgress`` and start its supervisor.
 
@@ -89,15 +119,17 @@ def submit(settings: Settings, spec: MonitoringJobSpec, store: Store | None = No
         ConflictError: a monitoring job with this name exists already.
     """
     store = store or Store(settings)
-    if spec.job_type == "DataQualityBaseline":
+    if spec.job_type.endswith("Baseline"):
         if not spec.dataset_uri:
             raise ValidationError("A baselining job needs baseline_dataset (a CSV file).")
         check_baseline_dataset(store, spec.dataset_uri, spec.header)
+        if spec.job_type == "ModelQualityBaseline":
+            _check_quality_columns(store, spec)
     else:
-        for what, uri in (
-            ("statistics", spec.statistics_uri),
-            ("constraints", spec.constraints_uri),
-        ):
+        needed = [("constraints", spec.constraints_uri)]
+        if spec.job_type == "DataQualityMonitoring":
+            needed.append(("statistics", spec.statistics_uri))
+        for what, uri in needed:
             if not uri or not store.exists(uri):
                 raise NotFoundError(
                     f"Baseline {what} {uri!r} of monitoring job {spec.job_name!r} does not "
@@ -151,14 +183,29 @@ def create_schedule(
     modes = [
         o.get("CaptureMode") for o in capture.get("CaptureOptions") or [{"CaptureMode": "Input"}]
     ]
-    if not capture or not capture.get("EnableCapture", True) or "Input" not in modes:
+    if spec.monitoring_type == "ModelQuality":
+        if not capture or "Output" not in modes:
+            raise ValidationError(
+                f"Endpoint {spec.endpoint_name!r} does not capture its responses: model "
+                "quality compares them with ground truth. Deploy it with a DataCaptureConfig "
+                "capturing RESPONSE."
+            )
+        if spec.quality is None or not spec.quality.ground_truth_uri:
+            raise ValidationError(
+                "A model-quality schedule needs ground_truth_input (the s3:// folder of "
+                "uploaded ground truth) and problem_type."
+            )
+    elif not capture or not capture.get("EnableCapture", True) or "Input" not in modes:
         raise ValidationError(
             f"Endpoint {spec.endpoint_name!r} does not capture its requests, so there is "
             "nothing to monitor. Deploy it with data_capture_config=DataCaptureConfig("
             "enable_capture=True, sampling_percentage=100, ...) (capturing REQUEST)."
         )
-    for what, uri in (("statistics", spec.statistics_uri), ("constraints", spec.constraints_uri)):
-        if not store.exists(uri):
+    baseline = [("constraints", spec.constraints_uri)]
+    if spec.monitoring_type == "DataQuality" or spec.statistics_uri:
+        baseline.append(("statistics", spec.statistics_uri or ""))
+    for what, uri in baseline:
+        if not uri or not store.exists(uri):
             raise NotFoundError(
                 f"Baseline {what} {uri!r} does not exist. Run suggest_baseline() first."
             )
@@ -230,7 +277,11 @@ def run_monitoring_period(
         settings,
         MonitoringJobSpec(
             job_name=name,
-            job_type="DataQualityMonitoring",
+            job_type=(
+                "ModelQualityMonitoring"
+                if schedule.monitoring_type == "ModelQuality"
+                else "DataQualityMonitoring"
+            ),
             output_uri=output,
             endpoint_name=schedule.endpoint_name,
             capture_prefix=schedule.capture_prefix,
@@ -239,6 +290,7 @@ def run_monitoring_period(
             statistics_uri=schedule.statistics_uri,
             constraints_uri=schedule.constraints_uri,
             schedule_name=schedule_name,
+            quality=schedule.quality,
         ),
     )
     return wait(settings, record.name, timeout=timeout) if wait_for else record

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from sabio.exceptions import ValidationError
 
-__all__ = ["MonitoringJobSpec", "MonitoringScheduleSpec", "check_monitoring_name"]
+__all__ = ["MonitoringJobSpec", "MonitoringScheduleSpec", "QualitySpec", "check_monitoring_name"]
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
@@ -32,6 +32,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class QualitySpec(_Model):
+    """What model-quality monitoring compares: the problem type, where predictions and
+    ground truth are (baseline CSV columns, or the endpoint's output), and where uploaded
+    ground truth lies (``ground_truth_uri``, merged on the captured ``inferenceId``).
+
+    Attributes:
+        inference_attribute: the predicted label's column (baseline) or the output's index
+            or key (captured traffic); default the first value.
+        probability_attribute: the score's column or index/key (binary classification).
+        probability_threshold: scores at or above it are the positive label.
+        ground_truth_attribute: the baseline's ground-truth column.
+    """
+
+    problem_type: Literal["BinaryClassification", "MulticlassClassification", "Regression"]
+    inference_attribute: str | None = None
+    probability_attribute: str | None = None
+    probability_threshold: float | None = None
+    ground_truth_attribute: str | None = None
+    ground_truth_uri: str | None = None
+
+
 class MonitoringJobSpec(_Model):
     """A baselining job (``DataQualityBaseline``: statistics and constraints of a dataset) or
     a monitoring execution (``DataQualityMonitoring``: one period of captured traffic checked
@@ -48,7 +69,12 @@ class MonitoringJobSpec(_Model):
     """
 
     job_name: str
-    job_type: Literal["DataQualityBaseline", "DataQualityMonitoring"]
+    job_type: Literal[
+        "DataQualityBaseline",
+        "DataQualityMonitoring",
+        "ModelQualityBaseline",
+        "ModelQualityMonitoring",
+    ]
     output_uri: str
     dataset_uri: str | None = None
     header: bool = False
@@ -59,6 +85,7 @@ class MonitoringJobSpec(_Model):
     statistics_uri: str | None = None
     constraints_uri: str | None = None
     schedule_name: str | None = None
+    quality: QualitySpec | None = None
 
     @field_validator("job_name")
     @classmethod
@@ -87,9 +114,11 @@ class MonitoringScheduleSpec(_Model):
     endpoint_name: str
     schedule_expression: str
     capture_prefix: str
-    statistics_uri: str
+    statistics_uri: str | None
     constraints_uri: str
     output_uri: str
+    monitoring_type: Literal["DataQuality", "ModelQuality"] = "DataQuality"
+    quality: QualitySpec | None = None
 
     @field_validator("schedule_name")
     @classmethod

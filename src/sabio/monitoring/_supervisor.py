@@ -18,6 +18,7 @@ from sabio import supervision
 from sabio._config import Settings, load_settings
 from sabio.exceptions import SabioError, ValidationError
 from sabio.monitoring._kind import MONITORING
+from sabio.monitoring._quality_run import QualityRuns
 from sabio.monitoring._spec import MonitoringJobSpec
 from sabio.storage import Store
 
@@ -33,7 +34,7 @@ def _peak_rss() -> int | None:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
 
 
-class Supervisor(supervision.Supervisor):
+class Supervisor(QualityRuns, supervision.Supervisor):
     """Runs one monitoring job to its end."""
 
     def __init__(self, job_dir: Path, settings: Settings) -> None:
@@ -57,10 +58,13 @@ class Supervisor(supervision.Supervisor):
         self.claim(started_at=started)
         try:
             self.start_heartbeat(self._beat)
-            if self.spec.job_type == "DataQualityBaseline":
-                self._baseline()
-            else:
-                self._monitor()
+            run = {
+                "DataQualityBaseline": self._baseline,
+                "DataQualityMonitoring": self._monitor,
+                "ModelQualityBaseline": self._quality_baseline,
+                "ModelQualityMonitoring": self._quality_monitor,
+            }[self.spec.job_type]
+            run()
             self.progress["WallSeconds"] = round(time.time() - started, 3)
             self.jobs.transition(
                 self.name,
