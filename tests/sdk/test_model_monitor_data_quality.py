@@ -52,6 +52,7 @@ def _captured(session: Session, prefix: str) -> int:
     return sum(session.store.get_bytes(uri).count(b"\n") for uri in session.store.list(prefix))
 
 
+@pytest.mark.slow
 def test_default_model_monitor_flags_exactly_the_shifted_features(
     sabio_home: Path, tmp_path: Path
 ) -> None:

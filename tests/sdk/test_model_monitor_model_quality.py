@@ -51,6 +51,7 @@ def _ground_truth(session: Session, key: str, labels: dict[str, int]) -> None:
     session.upload_string_as_file_body(body, session.default_bucket(), key)
 
 
+@pytest.mark.slow
 def test_model_quality_monitor_reports_the_quality_drop(sabio_home: Path, tmp_path: Path) -> None:
     rng = np.random.default_rng(3)
     session = Session()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from tests._wait import wait_until
 from typer.testing import CliRunner
 
@@ -33,6 +34,7 @@ def _model(folder: Path, weight: float, session: Session) -> Model:
     return Model(str(folder), sagemaker_session=session)
 
 
+@pytest.mark.slow
 def test_approved_version_updates_the_endpoint_without_a_failed_request(
     sabio_home: Path, tmp_path: Path
 ) -> None:
