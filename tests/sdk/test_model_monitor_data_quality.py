@@ -140,6 +140,12 @@ def test_default_model_monitor_flags_exactly_the_shifted_features(
     assert shifted.output_uri.startswith(f"s3://{bucket}/reports/fraud/fraud-dq/")
     body = json.loads(session.store.get_bytes(f"{shifted.output_uri}/constraint_violations.json"))
     assert body["violations"] == violations
+    summary = json.loads(session.store.get_bytes(f"{shifted.output_uri}/summary.json"))
+    assert summary["violated_features"] == ["amount", "score"]
+    assert summary["drift_distance"]["amount"] > 0.1 > summary["drift_distance"]["age"]
+    page = session.store.get_bytes(f"{shifted.output_uri}/report.html").decode()
+    assert page.count("data:image/png;base64,") == 4  # drift bars + one plot per feature
+    assert "baseline_drift_check" in page
     # The next hourly firing is due an hour from now: run_due starts it once.
     due = monitoring.run_due(session.settings, now=time.time() + 3600)
     assert [r.parent for r in due] == ["fraud-dq"]

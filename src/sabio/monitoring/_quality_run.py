@@ -44,7 +44,7 @@ class QualityRuns:
     def log(self, line: str) -> None:
         raise NotImplementedError
 
-    def _write(self, files: dict[str, dict[str, Any]]) -> None:
+    def _write(self, files: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def _labels(self, scores: Any) -> Any:

@@ -94,10 +94,12 @@ class Supervisor(QualityRuns, supervision.Supervisor):
             self.finish()
             self._log.close()
 
-    def _write(self, files: dict[str, dict[str, Any]]) -> None:
+    def _write(self, files: dict[str, Any]) -> None:
+        # JSON documents as JSON; a page (str) as it is.
         for name, body in files.items():
             uri = f"{self.spec.output_uri}/{name}"
-            self.store.put_bytes(uri, json.dumps(body, indent=4).encode())
+            data = body if isinstance(body, str) else json.dumps(body, indent=4)
+            self.store.put_bytes(uri, data.encode())
             self.log(f"Wrote {uri}")
 
     def _baseline(self) -> None:
@@ -133,6 +135,7 @@ class Supervisor(QualityRuns, supervision.Supervisor):
 
     def _monitor(self) -> None:
         from sabio.monitoring._captured import capture_files, read_rows
+        from sabio.monitoring._report import report_files
         from sabio.monitoring._statistics import (
             ColumnSummary,
             check,
@@ -180,6 +183,14 @@ class Supervisor(QualityRuns, supervision.Supervisor):
             {
                 "statistics.json": period_statistics(summaries, count),
                 "constraint_violations.json": {"violations": violations},
+                **report_files(
+                    statistics,
+                    constraints,
+                    summaries,
+                    violations,
+                    count,
+                    f"Data quality of {spec.endpoint_name} ({spec.job_name})",
+                ),
             }
         )
 
