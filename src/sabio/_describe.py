@@ -44,6 +44,8 @@ __all__ = [
     "describe_endpoint",
     "describe_model_package",
     "describe_model_package_group",
+    "describe_monitoring_job",
+    "describe_monitoring_schedule",
     "describe_processing_job",
     "describe_training_job",
     "describe_transform_job",
@@ -669,4 +671,125 @@ def model_package(record: ModelPackageRecord, session: Session) -> dict[str, Any
     ):
         if value:
             description[key] = value
+    return description
+
+
+# ---------------------------------------------------------------------- monitoring
+def describe_monitoring_job(session: Session, name: str) -> dict[str, Any]:
+    """A baselining job or monitoring execution in DescribeProcessingJob's shape, plus
+    ``MonitoringExecutionStatus`` and its counters.
+
+    Raises:
+        NotFoundError: no such job.
+    """
+    from sabio import monitoring
+
+    record = monitoring.describe(session.settings, name)
+    spec, details = record.spec, record.details
+    inputs = []
+    if spec.get("dataset_uri"):
+        inputs.append(
+            {"InputName": "baseline_dataset_input", "S3Input": {"S3Uri": spec["dataset_uri"]}}
+        )
+    if spec.get("endpoint_name"):
+        inputs.append(
+            {
+                "InputName": "endpoint_input",
+                "EndpointInput": {"EndpointName": spec["endpoint_name"]},
+            }
+        )
+    description: dict[str, Any] = {
+        "ProcessingJobName": record.name,
+        "ProcessingJobArn": f"{_ARN}:processing-job/{record.name}",
+        "ProcessingJobStatus": record.status,
+        "ProcessingInputs": inputs,
+        "ProcessingOutputConfig": {
+            "Outputs": [
+                {"OutputName": "monitoring_output", "S3Output": {"S3Uri": spec["output_uri"]}}
+            ]
+        },
+        "Environment": {"analysis_type": spec["job_type"]},
+        "CreationTime": _time(record.created_at),
+        "ProcessingStartTime": _time(record.started_at),
+        "ProcessingEndTime": _time(record.ended_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "MonitoringScheduleArn": (
+            f"{_ARN}:monitoring-schedule/{spec['schedule_name']}"
+            if spec.get("schedule_name")
+            else None
+        ),
+        "MonitoringExecutionStatus": details.get("MonitoringExecutionStatus", record.status),
+        "ProcessedRecords": details.get("ProcessedRecords", 0),
+        "Violations": details.get("Violations", 0),
+    }
+    if record.failure_reason:
+        description["FailureReason"] = record.failure_reason
+    return description
+
+
+def monitoring_execution_summary(record: JobRecord) -> dict[str, Any]:
+    """One MonitoringExecutionSummary of a monitoring execution record."""
+    spec = record.spec
+    summary: dict[str, Any] = {
+        "MonitoringScheduleName": spec.get("schedule_name"),
+        "ScheduledTime": _time(spec.get("end_time")),
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "MonitoringExecutionStatus": (
+            record.details.get("MonitoringExecutionStatus")
+            or ("InProgress" if record.status == "InProgress" else record.status)
+        ),
+        "ProcessingJobArn": f"{_ARN}:processing-job/{record.name}",
+        "EndpointName": spec.get("endpoint_name"),
+        "MonitoringType": (
+            "ModelQuality"
+            if str(spec.get("job_type", "")).startswith("ModelQuality")
+            else "DataQuality"
+        ),
+    }
+    if record.failure_reason:
+        summary["FailureReason"] = record.failure_reason
+    return summary
+
+
+def describe_monitoring_schedule(session: Session, name: str) -> dict[str, Any]:
+    """DescribeMonitoringSchedule of the schedule ``name``.
+
+    Raises:
+        NotFoundError: no such schedule.
+    """
+    from sabio import monitoring
+
+    record = session.catalog.jobs(monitoring.SCHEDULE).get(name)
+    spec = monitoring.MonitoringScheduleSpec.model_validate(record.spec)
+    description: dict[str, Any] = {
+        "MonitoringScheduleArn": f"{_ARN}:monitoring-schedule/{name}",
+        "MonitoringScheduleName": name,
+        "MonitoringScheduleStatus": record.status,
+        "MonitoringType": spec.monitoring_type,
+        "CreationTime": _time(record.created_at),
+        "LastModifiedTime": _time(record.last_modified),
+        "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": spec.schedule_expression},
+            "MonitoringJobDefinition": {
+                "BaselineConfig": {
+                    "ConstraintsResource": {"S3Uri": spec.constraints_uri},
+                    **(
+                        {"StatisticsResource": {"S3Uri": spec.statistics_uri}}
+                        if spec.statistics_uri
+                        else {}
+                    ),
+                },
+                "MonitoringInputs": [{"EndpointInput": {"EndpointName": spec.endpoint_name}}],
+                "MonitoringOutputConfig": {
+                    "MonitoringOutputs": [{"S3Output": {"S3Uri": spec.output_uri}}]
+                },
+            },
+            "MonitoringType": spec.monitoring_type,
+        },
+        "EndpointName": spec.endpoint_name,
+    }
+    executions = monitoring.executions(session.settings, name)
+    if executions:
+        description["LastMonitoringExecutionSummary"] = monitoring_execution_summary(executions[0])
     return description

@@ -328,17 +328,19 @@ class Model:
                 ``port``, ``allowed_hosts`` (names besides localhost and the bound address
                 that clients may use in the ``Host`` header), ``http_limits`` (a
                 :class:`sabio.serving.HttpLimits`: header/URL sizes, timeouts, connection
-                cap; see docs/security.md); SageMaker's cloud-only arguments are accepted
-                and ignored.
+                cap; see docs/security.md); ``update_endpoint=True`` makes an existing
+                endpoint ``endpoint_name`` serve this model instead (its new workers take
+                requests before the old ones stop, so no request fails; its data capture is
+                kept); SageMaker's cloud-only arguments are accepted and ignored.
 
         Raises:
             JobFailedError: the endpoint failed to start (the reason says why).
-            ConflictError: the endpoint name is taken.
+            ConflictError: the endpoint name is taken (without ``update_endpoint``).
         """
         from sabio import serving
-        from sabio.model_monitor import capture_request
         from sabio.predictor import Predictor
 
+        update = bool(kwargs.get("update_endpoint"))
         local = _local_deploy_options(kwargs)
         limits = local.get("http_limits") or serving.HttpLimits()
         if not isinstance(limits, serving.HttpLimits):
@@ -353,6 +355,48 @@ class Model:
             )
         name = self.create()
         endpoint = endpoint_name or name
+        if update:
+            serving.update_endpoint(
+                self.sagemaker_session.settings,
+                endpoint,
+                model_name=name,
+                instance_count=initial_instance_count,
+                wait=wait,
+            )
+        else:
+            self._create_endpoint(
+                endpoint,
+                name,
+                initial_instance_count,
+                instance_type,
+                data_capture_config,
+                local,
+                limits,
+                wait,
+            )
+        self.endpoint_name = endpoint
+        cls = self.predictor_cls or Predictor
+        predictor_kwargs: dict[str, Any] = {"sagemaker_session": self.sagemaker_session}
+        if serializer is not None:
+            predictor_kwargs["serializer"] = serializer
+        if deserializer is not None:
+            predictor_kwargs["deserializer"] = deserializer
+        return cls(endpoint, **predictor_kwargs)
+
+    def _create_endpoint(
+        self,
+        endpoint: str,
+        name: str,
+        initial_instance_count: int,
+        instance_type: str,
+        data_capture_config: Any,
+        local: dict[str, Any],
+        limits: Any,
+        wait: bool,
+    ) -> None:
+        from sabio import serving
+        from sabio.model_monitor import capture_request
+
         serving.create_endpoint(
             self.sagemaker_session.settings,
             endpoint,
@@ -366,14 +410,6 @@ class Model:
             limits=limits,
             wait=wait,
         )
-        self.endpoint_name = endpoint
-        cls = self.predictor_cls or Predictor
-        predictor_kwargs: dict[str, Any] = {"sagemaker_session": self.sagemaker_session}
-        if serializer is not None:
-            predictor_kwargs["serializer"] = serializer
-        if deserializer is not None:
-            predictor_kwargs["deserializer"] = deserializer
-        return cls(endpoint, **predictor_kwargs)
 
     def transformer(
         self,

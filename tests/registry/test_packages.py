@@ -137,6 +137,7 @@ def test_registry_approval_is_recorded_with_its_history(sabio_home: Path) -> Non
         registry.update_approval(settings, arn, "Maybe")
 
 
+@pytest.mark.slow
 def test_registry_lineage_and_diff_of_two_trained_versions(
     sabio_home: Path, tmp_path: Path
 ) -> None:

@@ -36,6 +36,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 def test_model_register_then_deploy_the_approved_version(sabio_home: Path, tmp_path: Path) -> None:
     session = Session()
     script = tmp_path / "train.py"

@@ -12,6 +12,7 @@ from sabio.cli import (
     _endpoints,
     _jobs,
     _models,
+    _monitoring,
     _pipelines,
     _processing,
     _prune,
@@ -39,6 +40,7 @@ app.add_typer(_transform.app, name="transform")
 app.add_typer(_tuning.app, name="tuning")
 app.add_typer(_endpoints.app, name="endpoints")
 app.add_typer(_models.app, name="models")
+app.add_typer(_monitoring.app, name="monitoring")
 app.command("tune")(_tuning.tune)
 # Everything after FILE belongs to the script, options included.
 app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(

@@ -153,8 +153,12 @@ def deploy(
     version: int | None = typer.Argument(None, help="Default: the newest Approved version."),
     endpoint_name: str = typer.Option(..., "--endpoint-name", "-e", help="Endpoint to create."),
     instance_count: int = typer.Option(1, "--instance-count"),
+    update: bool = typer.Option(
+        False, "--update", help="Make the existing endpoint serve it (no failed request)."
+    ),
 ) -> None:
-    """Deploy a version (default: the newest Approved one) on a new endpoint."""
+    """Deploy a version (default: the newest Approved one) on a new endpoint, or with
+    --update on an existing one."""
     from sabio import registry
     from sabio.model import ModelPackage
 
@@ -162,7 +166,9 @@ def deploy(
     if version is None:
         version = registry.latest_approved(session.settings, group).version
     package = ModelPackage(model_package_arn=_name(group, version), sagemaker_session=session)
-    package.deploy(initial_instance_count=instance_count, endpoint_name=endpoint_name)
+    package.deploy(
+        initial_instance_count=instance_count, endpoint_name=endpoint_name, update_endpoint=update
+    )
     typer.echo(f"Endpoint {endpoint_name} serves {group}/{version}.")
 
 

@@ -1,7 +1,7 @@
 """The model registry: model package groups and their numbered model packages.
 
-Revision ID: 0006_registry
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_registry"
-down_revision = "0005_pipelines"  # chained after 0005_pipelines in issue14b
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

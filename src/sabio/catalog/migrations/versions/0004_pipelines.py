@@ -3,7 +3,7 @@
 A pipeline's executions are jobs of kind ``pipeline_execution`` in ``jobs`` (their
 ``parent`` is the pipeline name); only the definitions need a table of their own.
 
-Revision ID: 0005_pipelines
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-03
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_pipelines"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None

@@ -5,8 +5,8 @@ both) and ``schedule_runs`` one row per occurrence it started; the unique
 ``(schedule_name, occurrence)`` is the claim that keeps two schedulers from starting the
 same run twice.
 
-Revision ID: 0004_scheduling
-Revises: 0003 (chained after 0006_registry while issue14b is merged in)
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_scheduling"
-down_revision = "0006_registry"  # "0003" on its own; chained after issue14b's head here
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
