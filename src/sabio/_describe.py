@@ -200,6 +200,7 @@ def training_job(record: JobRecord, final_metrics: Mapping[str, float]) -> dict[
             "VolumeSizeInGB": 30,
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": spec.get("max_run")},
+        "EnableManagedSpotTraining": bool(spec.get("use_spot")),
         "CreationTime": _time(record.created_at),
         "TrainingStartTime": _time(record.started_at),
         "TrainingEndTime": _time(record.ended_at),
@@ -217,6 +218,15 @@ def training_job(record: JobRecord, final_metrics: Mapping[str, float]) -> dict[
             "EstimatedCloudCostUSD": record.estimated_cost_usd,
         },
     }
+    if spec.get("max_wait"):
+        description["StoppingCondition"]["MaxWaitTimeInSeconds"] = spec["max_wait"]
+    if spec.get("checkpoint_uri"):
+        description["CheckpointConfig"] = {
+            "S3Uri": spec["checkpoint_uri"],
+            "LocalPath": spec.get("checkpoint_local_path") or "/opt/ml/checkpoints",
+        }
+    if spec.get("use_spot"):
+        description["Interruptions"] = int((record.details or {}).get("Interruptions", 0))
     if record.failure_reason:
         description["FailureReason"] = record.failure_reason
     if record.model_artifacts:

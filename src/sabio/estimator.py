@@ -38,10 +38,6 @@ _CLOUD_ONLY = frozenset(
         "volume_size",
         "volume_kms_key",
         "output_kms_key",
-        "use_spot_instances",
-        "max_wait",
-        "checkpoint_s3_uri",
-        "checkpoint_local_path",
         "enable_network_isolation",
         "subnets",
         "security_group_ids",
@@ -130,6 +126,10 @@ class EstimatorBase:
         py_version: str | None = None,
         keep_alive_period_in_seconds: int | None = None,
         distribution: dict[str, Any] | None = None,
+        use_spot_instances: bool = False,
+        max_wait: int | None = None,
+        checkpoint_s3_uri: str | None = None,
+        checkpoint_local_path: str | None = None,
         **kwargs: Any,
     ) -> None:
         unknown = set(kwargs) - _CLOUD_ONLY
@@ -173,6 +173,10 @@ class EstimatorBase:
         #: after a job or tuning job of this estimator, for the next one (a warm pool).
         self.keep_alive_period_in_seconds = keep
         self.distribution = distribution
+        self.use_spot_instances = use_spot_instances
+        self.max_wait = max_wait
+        self.checkpoint_s3_uri = checkpoint_s3_uri
+        self.checkpoint_local_path = checkpoint_local_path
         self._launcher = distribution_launcher(distribution)
         self.latest_training_job: TrainingJob | None = None
         self._current_job_name: str | None = None
@@ -321,6 +325,10 @@ class EstimatorBase:
                 instance_type=self.instance_type,
                 instance_count=self.instance_count,
                 distribution=self._launcher,
+                checkpoint_uri=self._checkpoint_uri(),
+                checkpoint_local_path=self.checkpoint_local_path,
+                use_spot=self.use_spot_instances,
+                max_wait=self.max_wait,
                 metric_definitions=self.metric_definitions,  # type: ignore[arg-type]
                 max_run=self.max_run,
                 output_path=output_path,
@@ -330,6 +338,13 @@ class EstimatorBase:
             )
         except PydanticError as exc:
             raise ValidationError(_explain(exc, name)) from None
+
+    def _checkpoint_uri(self) -> str | None:
+        if self.checkpoint_s3_uri is None:
+            return None
+        from sabio.storage import absolute_uri
+
+        return absolute_uri(self.checkpoint_s3_uri)
 
     def _relative_entry_point(self) -> str | None:
         if not self.entry_point:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sabio.supervision._process import end_process_group
+from sabio.supervision._process import end_process_group, kill_process_group
 
 if TYPE_CHECKING:
     from sabio.training._warm import PreForked
@@ -123,6 +123,11 @@ class HostProcess:
             return
         end_process_group(self.proc.pid, grace_seconds)
         self.proc.wait()
+
+    def kill(self) -> None:
+        """Kill the program's process group at once (its instance is lost)."""
+        if self.proc.poll() is None:
+            kill_process_group(self.proc.pid)
 
     def join(self, timeout: float = 5.0) -> None:
         """Wait for the output threads to finish."""

@@ -133,6 +133,14 @@ class TrainingJobSpec(_Model):
     instance_type: str = "local"
     instance_count: int = Field(default=1, ge=1, le=64)
     distribution: DistributedLauncher | None = None
+    #: Where checkpoints are kept between runs (``checkpoint_s3_uri``); None: not kept.
+    checkpoint_uri: str | None = None
+    #: The programs' checkpoint folder; None: each host's ``checkpoints/`` (SageMaker's
+    #: ``/opt/ml/checkpoints``).
+    checkpoint_local_path: str | None = None
+    #: Managed spot training: an interrupted job resumes from its checkpoints until max_wait.
+    use_spot: bool = False
+    max_wait: int | None = Field(default=None, ge=1)
     metric_definitions: list[MetricDefinition] = Field(default_factory=list)
     max_run: int = Field(default=24 * 3600, ge=1)
     output_path: str
@@ -175,6 +183,28 @@ class TrainingJobSpec(_Model):
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"hyperparameter {key!r} must be finite, got {item!r}")
         return value
+
+    @model_validator(mode="after")
+    def _spot(self) -> TrainingJobSpec:
+        if self.use_spot and self.max_wait is None:
+            raise ValueError(
+                "use_spot_instances=True needs max_wait (seconds the job may take, waits and "
+                "interruptions included), e.g. max_wait=7200"
+            )
+        if self.max_wait is not None and not self.use_spot:
+            raise ValueError("max_wait is only used with use_spot_instances=True")
+        if self.max_wait is not None and self.max_wait < self.max_run:
+            raise ValueError(
+                f"max_wait ({self.max_wait} s) must be at least max_run ({self.max_run} s), "
+                "as in SageMaker"
+            )
+        if self.checkpoint_uri is not None and not self.checkpoint_uri.startswith(
+            ("s3://", "file://")
+        ):
+            raise ValueError(
+                f"checkpoint_s3_uri must be an s3:// or file:// URI, got {self.checkpoint_uri!r}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _program(self) -> TrainingJobSpec:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import socket
 import threading
 import time
@@ -27,6 +28,7 @@ from sabio.supervision._instances import instance_type
 from sabio.supervision._slots import SlotReservation
 from sabio.training._artifacts import pack_folder
 from sabio.training._channels import materialize
+from sabio.training._checkpoints import CheckpointSync
 from sabio.training._code import command_for, install_requirements, unpack_code
 from sabio.training._kind import TRAINING
 from sabio.training._layout import HostLayout, decode_hyperparameters, host_names, to_cmd_args
@@ -73,6 +75,12 @@ class Supervisor(supervision.Supervisor):
         self._parser = RegexMetricParser(self.spec.metric_definitions)
         self._followers = [MetricFileFollower(layout.metrics_file) for layout in self.layouts]
         self._processes: list[HostProcess] = []
+        #: Spot interruptions survived, seconds the programs ran (billable), and whether
+        #: an interruption is under way.
+        self.interruptions = 0
+        self._ran_seconds = 0.0
+        self._attempt_started = time.time()
+        self._interrupting = False
         #: Programs run without /opt/ml (opt_ml=off, or the machine refused the namespace).
         self._no_opt_ml = settings.opt_ml == "off"
         self._created_at = time.time()  # the catalog's value replaces it in run()
@@ -268,6 +276,7 @@ class Supervisor(supervision.Supervisor):
                 f"sabio: torch_distributed: {len(self.hosts)} host(s), rendezvous at "
                 f"127.0.0.1:{master_port}"
             )
+        starts: list[tuple[list[str], list[str], Path, dict[str, str]]] = []
         for index, layout in enumerate(self.layouts):
             command = command_for(spec.entry_point, spec.builtin_module, layout.code) + args
             env = {**base_env, **spec.environment}
@@ -288,18 +297,91 @@ class Supervisor(supervision.Supervisor):
                 python_path.append(env["PYTHONPATH"])
             env["PYTHONPATH"] = os.pathsep.join(python_path)
             env["OMP_NUM_THREADS"] = env.get("OMP_NUM_THREADS", str(num_cpus))
-            warm = self._warm.pop(0) if self._warm and can_fork(env) else None
             run = command
-            if warm is None and spec.entry_point:  # scripts may hard-code /opt/ml; built-ins not
+            if spec.entry_point:  # scripts may hard-code /opt/ml; built-ins do not
                 run = supervision.opt_ml_command(command, layout.base, self.settings.opt_ml)
+            starts.append((command, run, layout.code, env))
+        sync = self._checkpoints()
+        try:
+            while True:
+                self._start_hosts(starts)
+                try:
+                    self._watch(deadline)
+                    return
+                except _Interrupted as interruption:
+                    self._resume(str(interruption), sync)
+        finally:
+            self._ran_seconds += time.time() - self._attempt_started
+            if sync is not None:
+                sync.stop()
+
+    def _start_hosts(self, starts: list[tuple[list[str], list[str], Path, dict[str, str]]]) -> None:
+        """Start every host's program (a warm pre-forked one for a built-in's first run)."""
+        self._processes = []
+        self._interrupting = False
+        self._attempt_started = time.time()
+        for index, (command, run, cwd, env) in enumerate(starts):
+            warm = self._warm.pop(0) if self._warm and can_fork(env) else None
             process = HostProcess(
-                self.hosts[index], run, layout.code, env, self._on_line, self.wake, warm
+                self.hosts[index],
+                command if warm is not None else run,
+                cwd,
+                env,
+                self._on_line,
+                self.wake,
+                warm,
             )
             process.command = command  # what failure reasons show: the user's command
             if index == 0 and process.warm:
                 self.log("sabio: started the built-in from a pre-imported process.")
             self._processes.append(process)
-        self._watch(deadline)
+
+    def _checkpoints(self) -> CheckpointSync | None:
+        """Restore the job's checkpoints and keep copying them while it runs (when it has a
+        ``checkpoint_s3_uri``)."""
+        if self.spec.checkpoint_uri is None:
+            return None
+        local = self.spec.checkpoint_local_path
+        folders = [
+            layout.base / "checkpoints"
+            if local in (None, "/opt/ml/checkpoints")
+            else Path(str(local))
+            for layout in self.layouts
+        ]
+        sync = CheckpointSync(self.store, self.spec.checkpoint_uri, folders, self.log)
+        sync.restore()
+        sync.start()
+        return sync
+
+    def interrupt(self) -> None:
+        """Lose the job's instances now, as a spot interruption does (SIGUSR2; for tests and
+        drills): every host's program is killed. A spot job resumes from its checkpoints."""
+        self._interrupting = True
+        for process in self._processes:
+            process.kill()
+
+    def _resume(self, reason: str, sync: CheckpointSync | None) -> None:
+        """After an interruption: copy the checkpoints written so far, then restart the
+        hosts, unless max_wait has passed."""
+        self.interruptions += 1
+        self._ran_seconds += time.time() - self._attempt_started
+        if sync is not None:
+            sync.sync()
+        max_wait = self.spec.max_wait or 0
+        if time.time() - self._created_at >= max_wait:
+            raise _Stopped(
+                "MaxWaitTimeExceeded",
+                f"MaxWaitTimeExceeded: the spot job was interrupted ({reason}) after "
+                f"max_wait={max_wait} s; it keeps its last checkpoints. Raise max_wait.",
+            )
+        self._status(
+            "InProgress",
+            "Interrupted",
+            f"Training job interrupted ({reason}); restarting from the last checkpoint "
+            f"(interruption {self.interruptions})",
+            details={"Interruptions": self.interruptions},
+        )
+        self._status("InProgress", "Training", "Training resumed from the last checkpoint.")
 
     def _watch(self, deadline: float) -> None:
         while True:
@@ -323,6 +405,11 @@ class Supervisor(supervision.Supervisor):
         for process in self._processes:
             process.join()
         failed = [p for p in self._processes if p.proc.returncode != 0]
+        if failed and self.spec.use_spot and self.stop_reason is None:
+            lost = [p for p in failed if p.proc.returncode < 0]  # killed by a signal
+            if self._interrupting or lost:
+                host = (lost or failed)[0]
+                raise _Interrupted(f"{host.host} lost (signal {-host.proc.returncode})")
         if failed:
             raise _UserError(self._failure_reason(failed[0]), failed[0].proc.returncode)
 
@@ -374,7 +461,9 @@ class Supervisor(supervision.Supervisor):
         end = resource.getrusage(resource.RUSAGE_CHILDREN)
         now = time.time()
         training_seconds = now - training_started if training_started else 0.0
-        billable = training_seconds * self.spec.instance_count
+        # A spot job is billed for the time its programs ran, not for its restarts.
+        ran = self._ran_seconds if self.spec.use_spot and training_started else training_seconds
+        billable = min(ran, training_seconds) * self.spec.instance_count
         cost = None if price is None else round(billable / 3600.0 * price, 6)
         cpu = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
         return {
@@ -384,6 +473,10 @@ class Supervisor(supervision.Supervisor):
             "peak_rss_bytes": int(end.ru_maxrss) * 1024,
             "estimated_cost_usd": cost,
         }
+
+
+class _Interrupted(Exception):
+    """The job's instances were lost (a spot interruption): resume from the checkpoints."""
 
 
 class _UserError(Exception):
@@ -419,6 +512,7 @@ class TrainingProgram(supervision.Program):
         warm = _children_for(folder, prepared) if prepared is not None else None
         supervisor = Supervisor(folder, load_settings(), warm)
         supervisor.install_signals()
+        signal.signal(signal.SIGUSR2, lambda *_: supervisor.interrupt())
         return supervisor.run()
 
 
