@@ -242,3 +242,42 @@ def test_python3_runs_this_interpreter(settings: Settings, tmp_path: Path) -> No
     assert processing_jobs.wait(settings, "prep-python", timeout=120).status == "Completed"
     log = (processing_jobs.job_dir(settings, "prep-python") / "logs.txt").read_text()
     assert f"interpreter {sys.executable}" in log
+
+
+HARD_CODED = """
+import os
+# A SageMaker processing script that names its folders in its body, not in its arguments.
+with open("/opt/ml/processing/input/raw/rows.csv") as fh:
+    rows = fh.read().splitlines()
+os.makedirs("/opt/ml/processing/output/clean", exist_ok=True)
+with open("/opt/ml/processing/output/clean/rows.csv", "w") as fh:
+    fh.write("\\n".join(row.upper() for row in rows))
+"""
+
+
+def test_a_script_that_hard_codes_opt_ml_paths_runs_unchanged(
+    settings: Settings, tmp_path: Path
+) -> None:
+    store = Store(settings)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "rows.csv").write_text("a,b\nc,d")
+    uri = store.upload(tmp_path / "raw", "bucket", "hard-raw")
+    spec = _spec(
+        "hard-1",
+        _script(tmp_path, HARD_CODED),
+        [],
+        inputs=[{"name": "raw", "uri": uri, "local_path": "/opt/ml/processing/input/raw"}],
+        outputs=[
+            {
+                "name": "clean",
+                "local_path": "/opt/ml/processing/output/clean",
+                "uri": "s3://bucket/hard-1/clean",
+            }
+        ],
+    )
+    start_processing_job(settings, spec)
+    record = processing_jobs.wait(settings, "hard-1", timeout=120)
+    log = (processing_jobs.job_dir(settings, "hard-1") / "logs.txt").read_text()
+    assert record.status == "Completed", (record.failure_reason, log)
+    assert store.get_bytes("s3://bucket/hard-1/clean/rows.csv") == b"A,B\nC,D"
+    assert not Path("/opt/ml/processing").exists()  # the machine's own /opt is untouched

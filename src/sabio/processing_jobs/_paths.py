@@ -1,10 +1,11 @@
 """Where a processing job's ``/opt/ml`` paths are on this machine: the one mapping.
 
 Processing scripts written for SageMaker hard-code ``/opt/ml/processing/input/...`` and
-``/opt/ml/processing/output/...``. Until jobs run in their own mount namespace (where the
-host folder *is* ``/opt/ml``), every ``/opt/ml`` path of a job maps into the host's folder
-in the job folder (``<job>/<host>/processing/input/...``), and the program gets the real
-paths: in its arguments (an argument that starts with a mapped path is rewritten) and in
+``/opt/ml/processing/output/...``. The program runs in its own mount namespace where the
+host folder *is* ``/opt/ml`` (``supervision.opt_ml_command``); for where that cannot be
+made, every ``/opt/ml`` path of a job maps into the host's folder in the job folder
+(``<job>/<host>/processing/input/...``), and the program also gets the real paths: in its
+arguments (an argument that starts with a mapped path is rewritten) and in
 environment variables. :func:`host_path` is the only place that knows the mapping.
 """
 

@@ -229,14 +229,21 @@ class Supervisor(supervision.Supervisor):
         self._note(f"Running {' '.join(self.spec.entrypoint + self.spec.arguments)}")
         for host in self.hosts:
             try:
+                # The program sees its host folder at /opt/ml (its own mount namespace), so
+                # paths hard-coded in a script's body work too; arguments are mapped as well,
+                # for where the namespace cannot be made.
+                run = supervision.opt_ml_command(
+                    self.command(host), self.host_dir(host), self.settings.opt_ml
+                )
                 process = HostProcess(
                     host,
-                    self.command(host),
+                    run,
                     self.host_dir(host),
                     self.environment(host),
                     self._on_line,
                     self.wake,
                 )
+                process.command = self.command(host)  # what failure reasons show
             except OSError as exc:
                 raise _Failed(
                     f"ClientError: cannot start {self.spec.entrypoint[0]!r}: {exc}. Check the "
