@@ -111,7 +111,9 @@ class Executor:
             )
             state.update(values)
             snapshot = json.loads(json.dumps(self.states))
-        self.jobs.update(self.spec.execution_id, details={"Steps": snapshot})
+            # Written under the lock: parallel steps must not overwrite a newer snapshot
+            # with an older one (a finished step would read as still running).
+            self.jobs.update(self.spec.execution_id, details={"Steps": snapshot})
 
     def _metadata(self, name: str, metadata: dict[str, Any]) -> None:
         with self.lock:

@@ -80,7 +80,8 @@ class RayBackend:
                     raise ConfigError(
                         f"This process is connected to the Ray cluster at {self._address!r}; "
                         f"it cannot also run jobs on {address!r} (Ray connects a process to "
-                        "one cluster). Use one RAY_ADDRESS per process."
+                        "one cluster). Use one RAY_ADDRESS per process, or the local backend "
+                        "(backend='local')."
                     )
                 return ray
             _check_reachable(address)
