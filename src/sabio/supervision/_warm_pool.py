@@ -38,7 +38,9 @@ __all__ = ["BORROWER_EXIT_SECONDS", "WarmHandoff", "WarmPool"]
 
 #: How long a new job waits for the process a kept standby was lent to (a tuning job's
 #: supervisor, which exits right after recording its outcome) before starting another one.
-BORROWER_EXIT_SECONDS = 1.0
+#: The wait ends as soon as it exits; on a loaded machine that can take seconds, and a new
+#: standby would cost far more (it imports the built-in's framework again).
+BORROWER_EXIT_SECONDS = 10.0
 #: The descriptors a borrower gets the standby's request and reply pipes as.
 HANDOFF_FDS = (3, 4)
 

@@ -1,10 +1,10 @@
-"""The two Ray actors of the Ray backend (imported only where ``ray`` is installed).
+"""The Ray actor of the Ray backend (imported only where ``ray`` is installed).
 
-``JobHost`` is one detached actor per job: it holds the job's resource request on the node
-Ray placed it on, starts the job's supervisor there with the kernel's one ``spawn_detached``
-and leaves (freeing the resources) when that process has exited. ``NodeAgent`` is one
-detached actor per node (no resources) that answers for any supervisor on its node: is it
-alive, signal it, kill its process group — what the local backend does with ``os.kill``.
+``NodeAgent`` is one detached, long-lived actor per node (it holds no resources): it starts a
+job's supervisor on its node with the kernel's one ``spawn_detached``, removes the job's
+placement group (its resources) when that process exits, and answers for any supervisor on
+its node: is it alive, signal it, kill its process group — what the local backend does with
+``os.kill``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -24,9 +25,9 @@ from sabio.supervision._process import (
     spawn_detached,
 )
 
-__all__ = ["JobHost", "NodeAgent", "node_identity"]
+__all__ = ["NodeAgent", "node_identity"]
 
-#: How often a job host looks whether its supervisor still runs.
+#: How often a node agent looks whether a supervisor holding resources still runs.
 _WATCH_SECONDS = 0.5
 
 
@@ -37,26 +38,24 @@ def node_identity() -> tuple[str, str, str]:
 
 
 # Ray's type stubs do not list the actor options (max_concurrency) that ray.remote takes.
-@ray.remote(max_concurrency=4)  # type: ignore[call-overload]
-class JobHost:
-    """Starts one job's supervisor on its node and lives as long as that process."""
-
-    def __init__(self) -> None:
-        self.pid: int | None = None
+@ray.remote(num_cpus=0, max_concurrency=16)  # type: ignore[call-overload]
+class NodeAgent:
+    """Starts and answers for the supervisors of its node: one long-lived actor per node,
+    so a job costs no new Ray worker process."""
 
     def start(
-        self, module: str, folder: str, token: str, env: dict[str, str]
-    ) -> tuple[int, str, str, str]:
-        """Start ``python -m <module> <folder>``; return ``(pid, hostname, node id, IP)``.
+        self, module: str, folder: str, token: str, env: dict[str, str], group: str | None
+    ) -> tuple[int, str]:
+        """Start ``python -m <module> <folder>``; return its pid and this node's hostname.
+        When it exits, the job's placement group ``group`` (its resources) is removed.
 
         Raises:
             FileNotFoundError: the job folder is not visible on this node (``token`` is the
                 proof that it is the same folder the submitter wrote).
         """
         path = Path(folder)
-        marker = path / "launch.token"
         try:
-            seen = marker.read_text()
+            seen = (path / "launch.token").read_text()
         except OSError:
             seen = ""
         host, node, address = node_identity()
@@ -71,19 +70,10 @@ class JobHost:
         shipped = str(Path(__file__).resolve().parents[3])  # the folder holding sabio/
         paths = [shipped, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
         env = {**env, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
-        self.pid = spawn_detached(module, [folder], env, log)
-        return self.pid, host, node, address
-
-    def watch(self) -> None:
-        """Return once the supervisor has exited; the actor then leaves."""
-        while self.pid is not None and pid_exists(self.pid):
-            time.sleep(_WATCH_SECONDS)
-        ray.actor.exit_actor()  # type: ignore[no-untyped-call]
-
-
-@ray.remote(num_cpus=0, max_concurrency=8)  # type: ignore[call-overload]
-class NodeAgent:
-    """Answers for the supervisors running on its node."""
+        pid = spawn_detached(module, [folder], env, log)
+        if group is not None:
+            threading.Thread(target=_release_when_done, args=(pid, group), daemon=True).start()
+        return pid, host
 
     def alive(self, pid: int, module: str) -> bool:
         return process_alive(pid, module)
@@ -96,3 +86,12 @@ class NodeAgent:
 
     def kill(self, pgid: int) -> None:
         kill_process_group(pgid)
+
+
+def _release_when_done(pid: int, group: str) -> None:
+    """Remove the job's placement group (named ``group``) once its supervisor has exited."""
+    from ray.util import get_placement_group, remove_placement_group
+
+    while pid_exists(pid):
+        time.sleep(_WATCH_SECONDS)
+    remove_placement_group(get_placement_group(group))

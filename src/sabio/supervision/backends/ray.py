@@ -1,10 +1,11 @@
 """The Ray backend: each job's supervisor runs on a node of a Ray cluster.
 
-A job becomes one detached Ray actor (``JobHost``) that asks Ray for the job's resources
-(its instance type's CPUs, memory and GPUs), so Ray places it on a node that has them; the
-actor starts the job's supervisor there with the same ``python -m <kind.module> <job-dir>``
-as the local backend and leaves when it exits. One more detached actor per node
-(``NodeAgent``) answers "is it alive", signals and kills for supervisors on other machines.
+A job's resources (its instance type's CPUs, memory and GPUs) become a Ray placement group,
+so Ray reserves them on a node that has them; the long-lived agent actor of that node
+(``NodeAgent``, one per node) starts the job's supervisor there with the same
+``python -m <kind.module> <job-dir>`` as the local backend, and removes the group when it
+exits. The agents also answer "is it alive", signals and kills for supervisors on their
+machines.
 
 The workspace must be the same on every node: one catalog every node reaches (PostgreSQL on
 a cluster of several nodes; SQLite is refused there) and one job folder path (``SABIO_HOME``
@@ -128,66 +129,72 @@ class RayBackend:
         nodes = [node for node in ray.nodes() if node.get("Alive")]
         _check_workspace(settings, nodes)
         request = resources or Resources()
-        options = _placement(request, nodes, kind, folder.name)
-        if request.on_this_machine:
-            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-            here = ray.get_runtime_context().get_node_id()
-            options["scheduling_strategy"] = NodeAffinitySchedulingStrategy(here, soft=False)
+        needed = _placement(request, nodes, kind, folder.name)
         token = uuid.uuid4().hex
         (folder / "launch.token").write_text(token)
-        actors = self._actors()
-        host = actors.JobHost.options(
-            name=f"sabio-job:{folder}",
-            namespace=NAMESPACE,
-            lifetime="detached",
-            get_if_exists=False,
-            **options,
-        ).remote()
-        started = host.start.remote(kind.module, str(folder), token, env)
+        # The job's resources are a placement group (reserved by Ray's control plane, no
+        # process); the long-lived agent of the node Ray chose starts the supervisor there,
+        # watches it and removes the group when it exits.
+        group = None
+        if request.on_this_machine or not needed:
+            # Nothing to reserve (a ``local`` instance type) or its URL is here: this node.
+            node = ray.get_runtime_context().get_node_id()
+        else:
+            from ray.util import placement_group, remove_placement_group
+            from ray.util.placement_group import placement_group_table
+
+            group = placement_group(
+                [needed], strategy="PACK", name=f"sabio-job:{folder}", lifetime="detached"
+            )
+            try:
+                ray.get(group.ready(), timeout=PLACEMENT_SECONDS)
+            except ray.exceptions.GetTimeoutError as exc:
+                remove_placement_group(group)
+                raise CapacityError(
+                    f"The Ray cluster did not place {kind.label.lower()} {folder.name!r} "
+                    f"({request.describe()}) within {PLACEMENT_SECONDS:g} s: its nodes are "
+                    "busy with other jobs. Run it again when they are done, or add nodes."
+                ) from exc
+            node = placement_group_table(group)["bundles_to_node_id"][0]
+        agent = self._agent_on(ray, node)
+        group_name = None if group is None else f"sabio-job:{folder}"
+        started = agent.start.remote(kind.module, str(folder), token, env, group_name)
         try:
-            pid, hostname, _node, _address = ray.get(started, timeout=PLACEMENT_SECONDS)
-        except ray.exceptions.GetTimeoutError as exc:
-            ray.kill(host)
-            raise CapacityError(
-                f"The Ray cluster did not place {kind.label.lower()} {folder.name!r} "
-                f"({request.describe()}) within {PLACEMENT_SECONDS:g} s: its nodes are busy "
-                "with other jobs. Run it again when they are done, or add nodes."
-            ) from exc
+            pid, hostname = ray.get(started, timeout=PLACEMENT_SECONDS)
         except ray.exceptions.RayTaskError as exc:
-            ray.kill(host)
+            if group is not None:
+                from ray.util import remove_placement_group
+
+                remove_placement_group(group)
             if isinstance(exc.cause, FileNotFoundError):
                 raise ConfigError(
                     f"Cannot run {kind.label.lower()} {folder.name!r} on the Ray cluster: "
                     f"{exc.cause}. Put SABIO_HOME on one shared folder mounted at the same "
                     "path on every node (NFS, for example), or run a one-node cluster."
                 ) from exc
-            raise OSError(f"the Ray actor could not start the supervisor: {exc}") from exc
-        host.watch.remote()
+            raise OSError(f"the Ray node agent could not start the supervisor: {exc}") from exc
         return pid, hostname
 
-    def _agent(self, host: str) -> Any:
-        """The node agent of ``host`` (started there on first use), or None if no node of
-        the cluster has that hostname."""
-        ray = self.connect()
+    def _agent_on(self, ray: ModuleType, node: str) -> Any:
+        """The node agent of the node ``node`` (a Ray node id), started there on first use."""
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
         actors = self._actors()
-        name = f"sabio-node:{host}"
-        try:
-            return ray.get_actor(name, namespace=NAMESPACE)
-        except ValueError:
-            pass
+        return actors.NodeAgent.options(
+            name=f"sabio-node:{node}",
+            namespace=NAMESPACE,
+            lifetime="detached",
+            get_if_exists=True,
+            scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False),
+        ).remote()
+
+    def _agent(self, host: str) -> Any:
+        """The node agent of the machine ``host``, or None if no node of the cluster has
+        that hostname."""
+        ray = self.connect()
         for node in ray.nodes():
             if node.get("Alive") and node.get("NodeManagerHostname") == host:
-                from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-                strategy = NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)
-                return actors.NodeAgent.options(
-                    name=name,
-                    namespace=NAMESPACE,
-                    lifetime="detached",
-                    get_if_exists=True,
-                    scheduling_strategy=strategy,
-                ).remote()
+                return self._agent_on(ray, node["NodeID"])
         return None
 
     def alive(self, kind: JobKind, pid: int, host: str | None) -> bool | None:
@@ -276,25 +283,22 @@ def _check_workspace(settings: Settings, nodes: list[dict[str, Any]]) -> None:
 
 def _placement(
     request: Resources, nodes: list[dict[str, Any]], kind: JobKind, name: str
-) -> dict[str, Any]:
-    """Ray actor options for ``request``; refuse at once what no node can ever hold."""
+) -> dict[str, float]:
+    """The Ray bundle of ``request`` (empty: it asks for nothing); refuse at once what no
+    node can ever hold."""
     # The supervisor runs every host of the job on its own node (spreading hosts over
     # nodes is not done yet), so it asks for all of them there.
     hosts = request.hosts
     needed = {
-        "CPU": request.cpus * hosts,
-        "memory": request.memory_gib * _GIB * hosts,
-        "GPU": request.gpus * hosts,
+        "CPU": float(request.cpus * hosts),
+        "memory": float(request.memory_gib * _GIB * hosts),
+        "GPU": float(request.gpus * hosts),
     }
-    options: dict[str, Any] = {"num_cpus": needed["CPU"]}
-    if needed["memory"]:
-        options["memory"] = int(needed["memory"])
-    if needed["GPU"]:
-        options["num_gpus"] = needed["GPU"]
+    needed = {key: value for key, value in needed.items() if value}
 
     def fits(node: dict[str, Any]) -> bool:
         total = node.get("Resources", {})
-        return all(total.get(key, 0.0) >= value for key, value in needed.items() if value)
+        return all(total.get(key, 0.0) >= value for key, value in needed.items())
 
     if not any(fits(node) for node in nodes):
         largest = max(
@@ -316,4 +320,4 @@ def _placement(
             f"{kind.label.lower()} {name!r} ({request.describe()}); {have}. Use a smaller "
             "instance type, or add a node that large to the cluster."
         )
-    return options
+    return needed
