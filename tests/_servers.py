@@ -344,6 +344,9 @@ def ray_cluster(second_node_name: str = "second-machine") -> Iterator[str]:
     marker = os.urandom(8).hex()
     temp = Path(tempfile.mkdtemp(prefix="sabio-ray-"))
     env = {**os.environ, "SABIO_TEST_RAY_CLUSTER": marker, "RAY_USAGE_STATS_ENABLED": "0"}
+    # Ray reads ~/.ray (an auth token a local ray.init may have left there, which makes
+    # `ray start` fail): the test cluster gets a home of its own.
+    env["HOME"] = str(temp)
     env.pop("RAY_ADDRESS", None)
     port = free_port()
     address = f"127.0.0.1:{port}"
