@@ -1,7 +1,7 @@
 """Baselining jobs, monitoring schedules and their executions.
 
 Executions run on demand (:func:`run_monitoring_period`) or when due (:func:`run_due`, which
-any loop or scheduler can call every few minutes); a schedule itself starts nothing.
+the workspace's scheduler, ``sabio scheduler``, calls at each of its passes).
 """
 
 from __future__ import annotations
@@ -268,7 +268,11 @@ def run_monitoring_period(
     catalog = Catalog.open(settings)
     schedule = MonitoringScheduleSpec.model_validate(catalog.jobs(SCHEDULE).get(schedule_name).spec)
     stamp = dt.datetime.fromtimestamp(end, tz=dt.UTC)
-    name = f"{schedule_name[:36]}-{stamp:%Y%m%d-%H%M}-{uuid.uuid4().hex[:6]}"
+    # A scheduled run's name is its period's (SageMaker names them by schedule and time): the
+    # catalog's unique job name is the claim that keeps two schedulers from starting it twice.
+    name = f"{schedule_name[:36]}-{stamp:%Y%m%d-%H%M}" + (
+        f"-{uuid.uuid4().hex[:6]}" if on_demand else ""
+    )
     output = (
         f"{schedule.output_uri.rstrip('/')}/{schedule.endpoint_name}/{schedule_name}/"
         f"{stamp:%Y/%m/%d/%H}" + (f"/{name}" if on_demand else "")
@@ -299,7 +303,9 @@ def run_monitoring_period(
 def run_due(settings: Settings, now: float | None = None) -> list[JobRecord]:
     """Start the executions that are due: for each ``Scheduled`` schedule, the period ending
     at its latest firing, unless an execution of that period exists. Returns them (started,
-    not waited for). A loop or a scheduler calls this every few minutes.
+    not waited for). The workspace's scheduler (``sabio scheduler``) calls this at each pass;
+    two callers never start one period twice (the execution's name is the period's, and the
+    catalog grants a name once).
     """
     now = time.time() if now is None else now
     catalog = Catalog.open(settings)
@@ -312,11 +318,14 @@ def run_due(settings: Settings, now: float | None = None) -> list[JobRecord]:
         done = catalog.jobs(MONITORING).list(parent=record.name, limit=None)
         if any(r.spec.get("end_time") == end for r in done):
             continue
-        started.append(
-            run_monitoring_period(
-                settings, record.name, start, end, wait_for=False, on_demand=False
+        try:
+            started.append(
+                run_monitoring_period(
+                    settings, record.name, start, end, wait_for=False, on_demand=False
+                )
             )
-        )
+        except ConflictError:
+            continue  # another scheduler claimed this period first
     return started
 
 

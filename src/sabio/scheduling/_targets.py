@@ -1,5 +1,6 @@
-"""What a schedule starts: a pipeline execution or a processing job. The one place a
-schedule's run is started (:func:`start_target`)."""
+"""What a schedule starts: a pipeline execution or a processing job (:func:`start_target`),
+and the due executions of monitoring schedules (:func:`start_due_monitoring`). The one place
+a scheduled run is started."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from sabio._config import Settings
 
-__all__ = ["ScheduleTarget", "start_target"]
+__all__ = ["ScheduleTarget", "start_due_monitoring", "start_target"]
 
 
 class ScheduleTarget(BaseModel):
@@ -77,3 +78,15 @@ def start_target(
         "SABIO_TRIGGER": trigger,
     }
     return start_processing_job(settings, ProcessingJobSpec.from_create_processing_job(request))
+
+
+def start_due_monitoring(settings: Settings, now: float) -> list[str]:
+    """Start the monitoring executions due at ``now`` (each ``Scheduled`` monitoring
+    schedule's latest period, by its cron); return their names.
+
+    Two schedulers never start one period twice: its execution is named after the period
+    and the catalog grants a job name once (see :func:`sabio.monitoring.run_due`).
+    """
+    from sabio import monitoring
+
+    return [record.name for record in monitoring.run_due(settings, now=now)]

@@ -11,6 +11,10 @@ appeared under the prefix while no scheduler ran starts its own run at the next 
 Two schedulers never start the same run twice: a run is claimed by inserting its
 ``(schedule, occurrence)`` row (the occurrence is the scheduled UTC time, or the object's
 URI), which the catalog's unique constraint grants to exactly one of them.
+
+Monitoring schedules (``create_monitoring_schedule``) run at the same pass: each one's
+latest period by its cron starts once, claimed by the execution's name (the period's), which
+the catalog also grants once. Their missed-run policy is the same: only the latest period.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 from sabio._config import Settings
 from sabio.catalog import Catalog, ScheduleRecord, Schedules
 from sabio.scheduling._expressions import parse_expression
-from sabio.scheduling._targets import ScheduleTarget, start_target
+from sabio.scheduling._targets import ScheduleTarget, start_due_monitoring, start_target
 from sabio.storage import Store
 
 __all__ = ["occurrence_name", "tick"]
@@ -40,7 +44,8 @@ def tick(
     log: Callable[[str], None],
     now: float | None = None,
 ) -> list[str]:
-    """Start every run due now; return the names of the executions or jobs started.
+    """Start every run due now (monitoring schedules included); return the names of the
+    executions or jobs started.
 
     A schedule whose run cannot be claimed (another scheduler has it) is left alone; one
     whose target fails to start gets a ``Failed`` run with the reason; a broken schedule is
@@ -58,7 +63,14 @@ def tick(
                 started += _data_runs(settings, schedules, store, schedule, scheduler, log)
         except Exception as exc:  # one broken schedule must not stop the others
             log(f"schedule {schedule.name}: {type(exc).__name__}: {exc}")
-    return started
+    try:
+        monitored = start_due_monitoring(settings, moment)
+    except Exception as exc:  # a broken monitoring schedule must not stop the scheduler
+        log(f"monitoring schedules: {type(exc).__name__}: {exc}")
+        monitored = []
+    for name in monitored:
+        log(f"monitoring schedule: started execution {name}")
+    return started + monitored
 
 
 def _time_run(
