@@ -27,7 +27,12 @@ ROWS = [
     (0, 0, 0),
 ]
 EXPECTED_PRE = {"CI": (6 - 4) / 10, "DPL": 4 / 6 - 1 / 4}
-EXPECTED_POST = {"DI": (1 / 4) / (3 / 6), "DPPL": 3 / 6 - 1 / 4, "AD": 3 / 6 - 1.0, "RD": 2 / 4 - 1.0}
+EXPECTED_POST = {
+    "DI": (1 / 4) / (3 / 6),
+    "DPPL": 3 / 6 - 1 / 4,
+    "AD": 3 / 6 - 1.0,
+    "RD": 2 / 4 - 1.0,
+}
 
 
 @pytest.fixture

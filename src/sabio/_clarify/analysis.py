@@ -142,7 +142,9 @@ def analyze(config: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
     samples = int(config.get("bootstrap_samples", 200))
     seed = int(config.get("seed", 0))
     result: dict[str, Any] = {"version": "1.0"}
-    sections = [("pre_training_bias_metrics", PRE, "pre_training_bias")]
+    sections: list[tuple[str, tuple[str, ...], str]] = [
+        ("pre_training_bias_metrics", PRE, "pre_training_bias")
+    ]
     if pred is not None:
         sections.append(("post_training_bias_metrics", POST, "post_training_bias"))
     for key, known, method_key in sections:
