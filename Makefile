@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first and pinned: this takes the CPU build on this disk instead of a CUDA one.
 	$(BIN)/python -m pip install --quiet "torch==2.13.0" "xgboost-cpu"
-	$(BIN)/python -m pip install --quiet -e ".[dev,s3,nn,server,text,containers,ray,clarify]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,s3,nn,server,text,containers,ray]"
 	touch $(STAMP)
 
 ## The main job: an end-to-end run on data that ships with scikit-learn.
