@@ -128,6 +128,8 @@ def main() -> int:
         tmp = Path(name)
         # Ray Tune first: it starts (and stops) a Ray of its own in this process.
         tune = run_ray_tune(args.jobs, args.parallel, args.seed, tmp / "ray-tune")
+        # ray.init turned token authentication on for its own cluster in this process.
+        os.environ.pop("RAY_AUTH_MODE", None)
         local = run_tuning(args.jobs, args.parallel, args.seed, tmp / "local-home")[0]
         os.environ["SABIO_HOME"] = str(tmp / "local-home")
         overhead_local = _overhead(Session(), tmp, args.overhead_jobs)

@@ -347,6 +347,10 @@ def ray_cluster(second_node_name: str = "second-machine") -> Iterator[str]:
     # Ray reads ~/.ray (an auth token a local ray.init may have left there, which makes
     # `ray start` fail): the test cluster gets a home of its own.
     env["HOME"] = str(temp)
+    # Nor what an earlier ray.init in this process set (token authentication for its own
+    # local cluster): this cluster runs without it.
+    env = {k: v for k, v in env.items() if not k.startswith("RAY_AUTH")}
+    env["RAY_AUTH_MODE"] = "disabled"
     env.pop("RAY_ADDRESS", None)
     port = free_port()
     address = f"127.0.0.1:{port}"
