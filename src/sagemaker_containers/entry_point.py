@@ -31,6 +31,8 @@ def run(
     path = os.path.join(folder, user_entry_point)
     program = ["/bin/sh", path] if path.endswith(".sh") else [sys.executable, path]
     env = {**os.environ, **(env_vars or {})}
+    # Not the job kernel's spawn: this runs inside a user's job (a script calling the
+    # container library), as the user's own child, and SageMaker's API hands back the Popen.
     process = subprocess.Popen(
         [*program, *args],
         cwd=folder or None,
